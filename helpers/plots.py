@@ -1,0 +1,325 @@
+"""Figures of the course, from single images to the latent space.
+
+Every ``show_*`` helper draws one figure, shows it with ``plt.show()`` and
+closes it, so an executed notebook keeps the picture but no figure repr.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+# ---------------------------------------------------------------------------
+# Seeing what the autoencoder learnt (notebook 04)
+# ---------------------------------------------------------------------------
+
+
+def best_and_worst_indices(scores, k=5):
+    """Return the indices of the k highest and the k lowest scores.
+
+    Parameters
+    ----------
+    scores : array-like, shape (N,)
+        One score per image where higher is better, such as PSNR in dB.
+    k : int
+        How many of each, from 1 to N.
+
+    Returns
+    -------
+    best : ndarray, shape (k,), int64
+        Highest score first.
+    worst : ndarray, shape (k,), int64
+        Lowest score first. Equal scores keep index order in both.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not in [1, N].
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    if not 1 <= k <= len(scores):
+        raise ValueError(f"k must be between 1 and {len(scores)} for {len(scores)} scores, got {k}.")
+    ascending = np.argsort(scores, kind="stable")
+    descending = np.argsort(-scores, kind="stable")
+    return descending[:k].astype(np.int64), ascending[:k].astype(np.int64)
+
+
+def draw_image(axis, image, title=None, xlabel=None):
+    """Draw one RGB image on an axis without ticks, with an optional title and label."""
+    axis.imshow(np.clip(image, 0.0, 1.0))
+    axis.set_xticks([])
+    axis.set_yticks([])
+    if title is not None:
+        axis.set_title(title, fontsize=8)
+    if xlabel is not None:
+        axis.set_xlabel(xlabel, fontsize=8)
+
+
+def draw_reconstruction_pairs(axes_top, axes_bottom, originals, reconstructions, psnr_values, names):
+    """Draw originals on one row of axes and their reconstructions, with PSNR, below."""
+    for column, (top, bottom) in enumerate(zip(axes_top, axes_bottom)):
+        name = names[column] if names is not None else None
+        draw_image(top, originals[column], title=name)
+        draw_image(bottom, reconstructions[column], xlabel=f"PSNR {psnr_values[column]:.1f} dB")
+    axes_top[0].set_ylabel("original", fontsize=9)
+    axes_bottom[0].set_ylabel("reconstruction", fontsize=9)
+
+
+def show_reconstructions(originals, reconstructions, psnr_values, names=None, title=None):
+    """Show originals above their reconstructions, with each PSNR below.
+
+    Parameters
+    ----------
+    originals, reconstructions : ndarray, shape (N, H, W, 3), float in [0, 1]
+        N images, drawn in one row each; pass a slice to show fewer.
+    psnr_values : array-like, shape (N,)
+        PSNR of each reconstruction in dB, printed under it.
+    names : list of str, optional
+        Drawn above the originals.
+    title : str, optional
+
+    Raises
+    ------
+    ValueError
+        If the three inputs differ in length.
+    """
+    num_images = len(originals)
+    if not num_images == len(reconstructions) == len(psnr_values):
+        raise ValueError(
+            f"Got {num_images} originals, {len(reconstructions)} reconstructions and "
+            f"{len(psnr_values)} PSNR values; pass one of each per image."
+        )
+    fig, axes = plt.subplots(2, num_images, figsize=(1.4 * num_images, 3.2), squeeze=False)
+    draw_reconstruction_pairs(axes[0], axes[1], originals, reconstructions, psnr_values, names)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+    plt.close(fig)
+
+
+def show_best_and_worst(originals, reconstructions, psnr_values, names=None, k=5):
+    """Show the k best and the k worst reconstructions by PSNR.
+
+    Parameters
+    ----------
+    originals, reconstructions : ndarray, shape (N, H, W, 3), float in [0, 1]
+    psnr_values : array-like, shape (N,)
+        PSNR of each reconstruction in dB.
+    names : list of str, optional
+    k : int
+        How many of each, from 1 to N.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not in [1, N].
+    """
+    psnr_values = np.asarray(psnr_values)
+    best, worst = best_and_worst_indices(psnr_values, k)
+    fig, axes = plt.subplots(4, k, figsize=(1.4 * k, 6.4), squeeze=False)
+    for rows, chosen, label in ((axes[:2], best, "best"), (axes[2:], worst, "worst")):
+        chosen_names = [names[i] for i in chosen] if names is not None else None
+        draw_reconstruction_pairs(
+            rows[0], rows[1], originals[chosen], reconstructions[chosen], psnr_values[chosen], chosen_names
+        )
+        rows[0][0].set_ylabel(f"{label}: original", fontsize=9)
+    fig.tight_layout()
+    plt.show()
+    plt.close(fig)
+
+
+def strongest_channels(feature_maps, count):
+    """Return the indices of the channels with the highest mean activation.
+
+    Parameters
+    ----------
+    feature_maps : ndarray, shape (H, W, C)
+    count : int
+        At most C channels are returned.
+
+    Returns
+    -------
+    ndarray, shape (min(count, C),), int64
+        Strongest first; equal means keep channel order.
+    """
+    means = np.asarray(feature_maps, dtype=np.float64).mean(axis=(0, 1))
+    return np.argsort(-means, kind="stable")[:count].astype(np.int64)
+
+
+def show_feature_maps(block_activations, image=None, num_channels=8):
+    """Show the most active feature maps of each encoder block, one block a row.
+
+    Parameters
+    ----------
+    block_activations : list of (str, ndarray)
+        ``(layer name, (h, w, channels) array)`` per block, as returned by
+        ``helpers.widgets.encoder_feature_maps``.
+    image : ndarray, shape (H, W, 3), float in [0, 1], optional
+        The input image, drawn at the start of the first row.
+    num_channels : int
+        Feature maps per row, picked by ``strongest_channels``.
+    """
+    num_columns = num_channels + 1
+    fig, axes = plt.subplots(
+        len(block_activations), num_columns, figsize=(1.3 * num_columns, 1.5 * len(block_activations)),
+        squeeze=False,
+    )
+    for row, (layer_name, maps) in zip(axes, block_activations):
+        for axis in row:
+            axis.axis("off")
+        height, width, depth = maps.shape
+        row[1].set_title(f"{layer_name}: {height}x{width}x{depth}", fontsize=8, loc="left")
+        for axis, channel in zip(row[1:], strongest_channels(maps, num_channels)):
+            axis.imshow(maps[:, :, channel], cmap="viridis")
+            axis.set_xlabel(f"channel {channel}", fontsize=7)
+            axis.axis("on")
+            axis.set_xticks([])
+            axis.set_yticks([])
+    if image is not None:
+        axes[0][0].axis("on")
+        draw_image(axes[0][0], image, title="input")
+    fig.tight_layout()
+    plt.show()
+    plt.close(fig)
+
+
+def show_latent_code(code, title=None):
+    """Show each channel of one latent code as a small heat map on a shared colour scale.
+
+    Parameters
+    ----------
+    code : ndarray, shape (h, w, channels), float
+        One latent code, (8, 8, 16) for the default model.
+    title : str, optional
+    """
+    code = np.asarray(code)
+    height, width, depth = code.shape
+    num_columns = min(depth, 8)
+    num_rows = int(np.ceil(depth / num_columns))
+    fig, axes = plt.subplots(num_rows, num_columns, figsize=(1.2 * num_columns, 1.3 * num_rows + 0.6), squeeze=False)
+    shown = None
+    for channel, axis in enumerate(axes.flat):
+        axis.set_xticks([])
+        axis.set_yticks([])
+        if channel >= depth:
+            axis.axis("off")
+            continue
+        shown = axis.imshow(code[:, :, channel], cmap="magma", vmin=code.min(), vmax=code.max())
+        axis.set_title(f"channel {channel}", fontsize=7)
+    fig.colorbar(shown, ax=axes, shrink=0.8, label="activation")
+    fig.suptitle(title or f"latent code: {height}x{width}x{depth} = {code.size} numbers")
+    plt.show()
+    plt.close(fig)
+
+
+def spread_out_indices(points, count):
+    """Pick ``count`` points that are far apart, so thumbnails overlap little.
+
+    Greedy farthest-point sampling: start at the point closest to the mean,
+    then keep adding the point farthest from all points picked so far.
+
+    Parameters
+    ----------
+    points : ndarray, shape (N, 2)
+    count : int
+
+    Returns
+    -------
+    ndarray, shape (min(count, N),), int64
+        Distinct indices in the order they were picked.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    count = min(count, len(points))
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    picked = [int(np.argmin(np.linalg.norm(points - points.mean(axis=0), axis=1)))]
+    distance_to_picked = np.linalg.norm(points - points[picked[0]], axis=1)
+    while len(picked) < count:
+        farthest = int(np.argmax(distance_to_picked))
+        picked.append(farthest)
+        distance_to_picked = np.minimum(distance_to_picked, np.linalg.norm(points - points[farthest], axis=1))
+    return np.array(picked, dtype=np.int64)
+
+
+def show_latent_map(points, images, explained_variance=None, num_thumbnails=60, zoom=0.45):
+    """Draw 2-D latent points as dots, with image thumbnails on a spread-out subset.
+
+    Parameters
+    ----------
+    points : ndarray, shape (N, 2)
+        The latent codes projected to 2-D, for example by
+        ``helpers.widgets.latent_pca``.
+    images : ndarray, shape (N, H, W, 3), float in [0, 1]
+        The image of each point.
+    explained_variance : sequence of 2 floats, optional
+        Share of variance each axis keeps, written in the axis labels.
+    num_thumbnails : int
+        How many thumbnails to draw; picked by ``spread_out_indices``.
+    zoom : float
+        Thumbnail size relative to the image's pixel size.
+    """
+    from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+
+    points = np.asarray(points)
+    fig, axis = plt.subplots(figsize=(10, 8))
+    axis.scatter(points[:, 0], points[:, 1], s=6, color="0.6")
+    for index in spread_out_indices(points, num_thumbnails):
+        thumbnail = OffsetImage(np.clip(images[index], 0.0, 1.0), zoom=zoom)
+        axis.add_artist(AnnotationBbox(thumbnail, points[index], frameon=False))
+    for dimension, set_label in enumerate((axis.set_xlabel, axis.set_ylabel)):
+        label = f"principal component {dimension + 1}"
+        if explained_variance is not None:
+            label += f" ({100 * explained_variance[dimension]:.0f}% of variance)"
+        set_label(label)
+    axis.set_title(f"{len(points)} latent codes in two dimensions")
+    plt.show()
+    plt.close(fig)
+
+
+def show_interpolation_strip(images, mixes, name_a="A", name_b="B"):
+    """Show decoded blends from one Pokémon to another in a row.
+
+    Parameters
+    ----------
+    images : ndarray, shape (S, H, W, 3), float in [0, 1]
+        The decoded blends, as returned by ``helpers.widgets.interpolation_steps``.
+    mixes : array-like, shape (S,)
+        The mix of each blend, written under it.
+    name_a, name_b : str
+        The two Pokémon, written at the ends.
+    """
+    fig, axes = plt.subplots(1, len(images), figsize=(1.4 * len(images), 2.0), squeeze=False)
+    for axis, image, mix in zip(axes[0], images, mixes):
+        draw_image(axis, image, xlabel=f"mix {mix:.2f}")
+    axes[0][0].set_title(name_a, fontsize=8)
+    axes[0][-1].set_title(name_b, fontsize=8)
+    fig.tight_layout()
+    plt.show()
+    plt.close(fig)
+
+
+def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=None):
+    """Show one Pokémon's nearest neighbours in latent space above those in pixel space.
+
+    Parameters
+    ----------
+    images : ndarray, shape (N, H, W, 3), float in [0, 1]
+    index : int
+        The query image, drawn first in both rows.
+    latent_neighbours, pixel_neighbours : (indices, distances)
+        As returned by ``helpers.widgets.nearest_neighbours``; both with k items.
+    names : list of str, optional
+    """
+    k = len(latent_neighbours[0])
+    fig, axes = plt.subplots(2, k + 1, figsize=(1.4 * (k + 1), 3.6), squeeze=False)
+    rows = ((axes[0], latent_neighbours, "latent space"), (axes[1], pixel_neighbours, "pixel space"))
+    for row, (indices, distances), label in rows:
+        query_title = names[index] if names is not None else None
+        draw_image(row[0], images[index], title=query_title, xlabel="query")
+        row[0].set_ylabel(label, fontsize=9)
+        for axis, neighbour, distance in zip(row[1:], indices, distances):
+            neighbour_title = names[neighbour] if names is not None else None
+            draw_image(axis, images[neighbour], title=neighbour_title, xlabel=f"distance {distance:.1f}")
+    fig.tight_layout()
+    plt.show()
+    plt.close(fig)
