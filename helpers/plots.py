@@ -4,8 +4,123 @@ Every ``show_*`` helper draws one figure, shows it with ``plt.show()`` and
 closes it, so an executed notebook keeps the picture but no figure repr.
 """
 
+import math
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+
+# ---------------------------------------------------------------------------
+# Images and training curves (notebooks 01 to 03)
+# ---------------------------------------------------------------------------
+
+
+def save_and_show(fig, path=None):
+    """Save the figure as PNG when a path is given, then show and close it.
+
+    Parent folders of ``path`` are created.
+    """
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+    plt.show()
+    plt.close(fig)
+
+
+def show_images(images, titles=None, ncols=8, image_size=1.6, title=None, path=None):
+    """Show images in a grid, without ticks.
+
+    Parameters
+    ----------
+    images : sequence of ndarray, each (H, W, 3)
+        uint8 in [0, 255] or float in [0, 1]; sizes may differ. Float values
+        outside [0, 1] are clipped for display only.
+    titles : sequence of str, optional
+        One title per image.
+    ncols : int
+        Images per row; fewer when there are fewer images.
+    image_size : float
+        Width and height of each image in inches.
+    title : str, optional
+        Title of the whole figure.
+    path : str or Path, optional
+        Where to save the figure as PNG.
+
+    Raises
+    ------
+    ValueError
+        If there are no images, or not one title per image.
+    """
+    images = list(images)
+    if not images:
+        raise ValueError("show_images needs at least one image, got none.")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"Got {len(titles)} titles for {len(images)} images; pass one title per image.")
+
+    ncols = min(ncols, len(images))
+    nrows = math.ceil(len(images) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * image_size, nrows * image_size + 0.4), squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        if index >= len(images):
+            axis.axis("off")
+            continue
+        image = np.asarray(images[index])
+        if image.dtype == np.uint8:
+            image = image / 255.0
+        draw_image(axis, image, title=titles[index] if titles is not None else None)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    save_and_show(fig, path)
+
+
+def show_loss_curves(history, floor=None, title="Training and validation loss", path=None):
+    """Show the loss of each epoch, with the lowest reachable loss as a dashed line.
+
+    Parameters
+    ----------
+    history : dict of str to list of float
+        As returned by ``helpers.training.train``: ``"loss"`` and, when
+        there was a validation set, ``"val_loss"``, one value per epoch. An
+        ``"epoch"`` column (counted from 0, as Keras logs it) sets the x
+        axis; without it the epochs are numbered 1, 2, ...
+    floor : float, optional
+        The loss a perfect reconstruction would reach, such as
+        ``helpers.metrics.bce_floor(x_train)``.
+    title : str
+    path : str or Path, optional
+        Where to save the figure as PNG.
+
+    Raises
+    ------
+    ValueError
+        If history has no ``"loss"`` values.
+    """
+    losses = list(history.get("loss", []))
+    if not losses:
+        raise ValueError(f"history has no 'loss' values to plot; its columns are {sorted(history)}.")
+    if "epoch" in history:
+        epochs = [int(epoch) + 1 for epoch in history["epoch"]]
+    else:
+        epochs = list(range(1, len(losses) + 1))
+    # Markers help to read a short fast-mode run; on 200 epochs they clutter.
+    marker = "." if len(epochs) < 30 else None
+
+    fig, axis = plt.subplots(figsize=(7, 4))
+    axis.plot(epochs, losses, marker=marker, label="training loss")
+    if history.get("val_loss"):
+        axis.plot(epochs, history["val_loss"], marker=marker, label="validation loss")
+    if floor is not None:
+        axis.axhline(floor, color="black", linestyle="--", linewidth=1, label=f"floor: {floor:.4f}")
+    axis.set_xlabel("epoch")
+    axis.set_ylabel("loss")
+    axis.set_title(title)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    fig.tight_layout()
+    save_and_show(fig, path)
 
 
 # ---------------------------------------------------------------------------
