@@ -179,7 +179,7 @@ def draw_reconstruction_pairs(axes_top, axes_bottom, originals, reconstructions,
     axes_bottom[0].set_ylabel("reconstruction", fontsize=9)
 
 
-def show_reconstructions(originals, reconstructions, psnr_values, names=None, title=None):
+def show_reconstructions(originals, reconstructions, psnr_values, names=None, title=None, path=None):
     """Show originals above their reconstructions, with each PSNR below.
 
     Parameters
@@ -191,6 +191,8 @@ def show_reconstructions(originals, reconstructions, psnr_values, names=None, ti
     names : list of str, optional
         Drawn above the originals.
     title : str, optional
+    path : str or Path, optional
+        Where to save the figure as PNG.
 
     Raises
     ------
@@ -208,11 +210,10 @@ def show_reconstructions(originals, reconstructions, psnr_values, names=None, ti
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
 
 
-def show_best_and_worst(originals, reconstructions, psnr_values, names=None, k=5):
+def show_best_and_worst(originals, reconstructions, psnr_values, names=None, k=5, path=None):
     """Show the k best and the k worst reconstructions by PSNR.
 
     Parameters
@@ -223,6 +224,8 @@ def show_best_and_worst(originals, reconstructions, psnr_values, names=None, k=5
     names : list of str, optional
     k : int
         How many of each, from 1 to N.
+    path : str or Path, optional
+        Where to save the figure as PNG.
 
     Raises
     ------
@@ -239,8 +242,7 @@ def show_best_and_worst(originals, reconstructions, psnr_values, names=None, k=5
         )
         rows[0][0].set_ylabel(f"{label}: original", fontsize=9)
     fig.tight_layout()
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
 
 
 def strongest_channels(feature_maps, count):
@@ -261,7 +263,7 @@ def strongest_channels(feature_maps, count):
     return np.argsort(-means, kind="stable")[:count].astype(np.int64)
 
 
-def show_feature_maps(block_activations, image=None, num_channels=8):
+def show_feature_maps(block_activations, image=None, num_channels=8, path=None):
     """Show the most active feature maps of each encoder block, one block a row.
 
     Parameters
@@ -273,17 +275,19 @@ def show_feature_maps(block_activations, image=None, num_channels=8):
         The input image, drawn at the start of the first row.
     num_channels : int
         Feature maps per row, picked by ``strongest_channels``.
+    path : str or Path, optional
+        Where to save the figure as PNG.
     """
     num_columns = num_channels + 1
     fig, axes = plt.subplots(
         len(block_activations), num_columns, figsize=(1.3 * num_columns, 1.5 * len(block_activations)),
         squeeze=False,
     )
-    for row, (layer_name, maps) in zip(axes, block_activations):
+    for block, (row, (layer_name, maps)) in enumerate(zip(axes, block_activations), start=1):
         for axis in row:
             axis.axis("off")
         height, width, depth = maps.shape
-        row[1].set_title(f"{layer_name}: {height}x{width}x{depth}", fontsize=8, loc="left")
+        row[1].set_title(f"block {block} ({layer_name}): {height}x{width}x{depth}", fontsize=8, loc="left")
         for axis, channel in zip(row[1:], strongest_channels(maps, num_channels)):
             axis.imshow(maps[:, :, channel], cmap="viridis")
             axis.set_xlabel(f"channel {channel}", fontsize=7)
@@ -294,11 +298,10 @@ def show_feature_maps(block_activations, image=None, num_channels=8):
         axes[0][0].axis("on")
         draw_image(axes[0][0], image, title="input")
     fig.tight_layout()
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
 
 
-def show_latent_code(code, title=None):
+def show_latent_code(code, title=None, path=None):
     """Show each channel of one latent code as a small heat map on a shared colour scale.
 
     Parameters
@@ -306,12 +309,16 @@ def show_latent_code(code, title=None):
     code : ndarray, shape (h, w, channels), float
         One latent code, (8, 8, 16) for the default model.
     title : str, optional
+    path : str or Path, optional
+        Where to save the figure as PNG.
     """
     code = np.asarray(code)
     height, width, depth = code.shape
     num_columns = min(depth, 8)
     num_rows = int(np.ceil(depth / num_columns))
-    fig, axes = plt.subplots(num_rows, num_columns, figsize=(1.2 * num_columns, 1.3 * num_rows + 0.6), squeeze=False)
+    fig, axes = plt.subplots(
+        num_rows, num_columns, figsize=(1.2 * num_columns, 1.3 * num_rows + 0.6), squeeze=False, layout="constrained"
+    )
     shown = None
     for channel, axis in enumerate(axes.flat):
         axis.set_xticks([])
@@ -323,8 +330,7 @@ def show_latent_code(code, title=None):
         axis.set_title(f"channel {channel}", fontsize=7)
     fig.colorbar(shown, ax=axes, shrink=0.8, label="activation")
     fig.suptitle(title or f"latent code: {height}x{width}x{depth} = {code.size} numbers")
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
 
 
 def spread_out_indices(points, count):
@@ -356,7 +362,7 @@ def spread_out_indices(points, count):
     return np.array(picked, dtype=np.int64)
 
 
-def show_latent_map(points, images, explained_variance=None, num_thumbnails=60, zoom=0.45):
+def show_latent_map(points, images, explained_variance=None, num_thumbnails=60, zoom=0.45, path=None):
     """Draw 2-D latent points as dots, with image thumbnails on a spread-out subset.
 
     Parameters
@@ -372,6 +378,8 @@ def show_latent_map(points, images, explained_variance=None, num_thumbnails=60, 
         How many thumbnails to draw; picked by ``spread_out_indices``.
     zoom : float
         Thumbnail size relative to the image's pixel size.
+    path : str or Path, optional
+        Where to save the figure as PNG.
     """
     from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 
@@ -387,11 +395,10 @@ def show_latent_map(points, images, explained_variance=None, num_thumbnails=60, 
             label += f" ({100 * explained_variance[dimension]:.0f}% of variance)"
         set_label(label)
     axis.set_title(f"{len(points)} latent codes in two dimensions")
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
 
 
-def show_interpolation_strip(images, mixes, name_a="A", name_b="B"):
+def show_interpolation_strip(images, mixes, name_a="A", name_b="B", path=None):
     """Show decoded blends from one Pokémon to another in a row.
 
     Parameters
@@ -402,6 +409,8 @@ def show_interpolation_strip(images, mixes, name_a="A", name_b="B"):
         The mix of each blend, written under it.
     name_a, name_b : str
         The two Pokémon, written at the ends.
+    path : str or Path, optional
+        Where to save the figure as PNG.
     """
     fig, axes = plt.subplots(1, len(images), figsize=(1.4 * len(images), 2.0), squeeze=False)
     for axis, image, mix in zip(axes[0], images, mixes):
@@ -409,11 +418,10 @@ def show_interpolation_strip(images, mixes, name_a="A", name_b="B"):
     axes[0][0].set_title(name_a, fontsize=8)
     axes[0][-1].set_title(name_b, fontsize=8)
     fig.tight_layout()
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
 
 
-def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=None):
+def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=None, path=None):
     """Show one Pokémon's nearest neighbours in latent space above those in pixel space.
 
     Parameters
@@ -424,6 +432,8 @@ def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours
     latent_neighbours, pixel_neighbours : (indices, distances)
         As returned by ``helpers.widgets.nearest_neighbours``; both with k items.
     names : list of str, optional
+    path : str or Path, optional
+        Where to save the figure as PNG.
     """
     k = len(latent_neighbours[0])
     fig, axes = plt.subplots(2, k + 1, figsize=(1.4 * (k + 1), 3.6), squeeze=False)
@@ -436,5 +446,4 @@ def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours
             neighbour_title = names[neighbour] if names is not None else None
             draw_image(axis, images[neighbour], title=neighbour_title, xlabel=f"distance {distance:.1f}")
     fig.tight_layout()
-    plt.show()
-    plt.close(fig)
+    save_and_show(fig, path)
