@@ -60,6 +60,7 @@ def train(
     learning_rate=1e-3,
     seed=0,
     jit_compile=False,
+    callbacks=None,
 ):
     """Train an autoencoder to reconstruct its input, resuming if possible.
 
@@ -95,6 +96,11 @@ def train(
         (``build_autoencoder(seed=0)``) for repeatable starting weights.
     jit_compile : bool, optional
         Whether to compile the training step with XLA.
+    callbacks : list of keras.callbacks.Callback, optional
+        Extra callbacks, run after the built-in ones, so they see the
+        ``epoch_seconds`` and ``elapsed_seconds`` of each epoch and run
+        after its checkpoint is saved. For example
+        ``keras.callbacks.EarlyStopping``.
 
     Returns
     -------
@@ -172,6 +178,7 @@ def train(
         keras.callbacks.CSVLogger(run_dir / CSV_LOG_NAME, append=True),
         keras.callbacks.TensorBoard(log_dir=run_dir / TENSORBOARD_DIR_NAME),
         RunCheckpoint(run_dir, run_config, state["best_val_loss"]),
+        *(callbacks or []),
     ]
     model.fit(
         train_data,

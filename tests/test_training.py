@@ -335,6 +335,37 @@ def test_nan_loss_stops_training(data, tmp_path):
     assert not (tmp_path / training.BEST_MODEL_NAME).exists()
 
 
+class StopAfterEpoch(keras.callbacks.Callback):
+    """Record the logs of each epoch and stop training after ``last_epoch``."""
+
+    def __init__(self, last_epoch):
+        super().__init__()
+        self.last_epoch = last_epoch
+        self.logs = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.logs.append(dict(logs))
+        if epoch == self.last_epoch:
+            self.model.stop_training = True
+
+
+def test_extra_callback_stops_training(data, tmp_path):
+    stopper = StopAfterEpoch(last_epoch=1)
+    with contextlib.redirect_stdout(io.StringIO()):
+        history = train(
+            small_model(), *data, epochs=4, batch_size=BATCH_SIZE,
+            run_dir=tmp_path, callbacks=[stopper],
+        )
+
+    assert history["epoch"] == [0, 1]
+    assert len(stopper.logs) == 2
+    # It runs after the built-in callbacks: it sees the timer's columns,
+    # and the checkpoint of the epoch is already written.
+    assert stopper.logs[1]["elapsed_seconds"] >= stopper.logs[1]["epoch_seconds"] > 0
+    state = json.loads((tmp_path / training.STATE_NAME).read_text())
+    assert state["finished_epochs"] == 2
+
+
 # Saving and loading
 
 
