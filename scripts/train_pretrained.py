@@ -68,8 +68,9 @@ def reconstruct_with_pca(x_train, x_val):
     """Reconstruct the validation images from a PCA of the training images.
 
     PCA keeps as many components as the training split allows,
-    ``min(n_train, H * W * C)``, so it is the best linear code that can be
-    learned from these images. The reconstructions are clipped to [0, 1].
+    ``min(n_train, H * W * C)``. Of all linear codes of that size, it has
+    the lowest squared error on the training images. The reconstructions
+    are clipped to [0, 1].
 
     Returns
     -------
