@@ -61,7 +61,11 @@ def show_images(images, titles=None, ncols=8, image_size=1.6, title=None, path=N
 
     ncols = min(ncols, len(images))
     nrows = math.ceil(len(images) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * image_size, nrows * image_size + 0.4), squeeze=False)
+    # Each row gets room for the titles above its images, and the figure
+    # room for its own title.
+    row_height = image_size + (0.35 if titles is not None else 0.0)
+    fig_height = nrows * row_height + (0.4 if title else 0.0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * image_size, fig_height), squeeze=False)
     for index, axis in enumerate(axes.flat):
         if index >= len(images):
             axis.axis("off")
