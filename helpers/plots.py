@@ -238,7 +238,7 @@ def show_best_and_worst(originals, reconstructions, psnr_values, names=None, k=5
     """
     psnr_values = np.asarray(psnr_values)
     best, worst = best_and_worst_indices(psnr_values, k)
-    fig, axes = plt.subplots(4, k, figsize=(1.4 * k, 6.4), squeeze=False)
+    fig, axes = plt.subplots(4, k, figsize=(1.4 * k, 6.8), squeeze=False)
     for rows, chosen, label in ((axes[:2], best, "best"), (axes[2:], worst, "worst")):
         chosen_names = [names[i] for i in chosen] if names is not None else None
         draw_reconstruction_pairs(

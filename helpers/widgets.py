@@ -141,10 +141,23 @@ def run_in_batches(model, inputs, batch_size=64):
     """
     inputs = np.asarray(inputs, dtype=np.float32)
     outputs = [
-        np.asarray(model(inputs[start : start + batch_size], training=False))
+        np.asarray(call_model(model, inputs[start : start + batch_size]))
         for start in range(0, len(inputs), batch_size)
     ]
     return np.concatenate(outputs)
+
+
+def call_model(model, batch):
+    """Call a Keras model on one batch in inference mode and return its output.
+
+    A functional model loaded from a .keras file, and an encoder built from
+    it, expects its single input wrapped in a list: Keras 3.12 warns "The
+    structure of `inputs` doesn't match the expected structure" otherwise.
+    So the batch is passed in the structure of ``model.input``.
+    """
+    if isinstance(model.input, list):
+        return model([batch], training=False)
+    return model(batch, training=False)
 
 
 def encode_images(encoder, images, batch_size=64):
@@ -218,8 +231,8 @@ def encoder_feature_maps(model, image):
         if isinstance(layer, keras.layers.MaxPooling2D):
             block_outputs.append(previous)
 
-    probe = keras.Model(model.inputs, [layer.output for layer in block_outputs])
-    activations = probe(np.asarray(image, dtype=np.float32)[np.newaxis], training=False)
+    probe = keras.Model(model.input, [layer.output for layer in block_outputs])
+    activations = call_model(probe, np.asarray(image, dtype=np.float32)[np.newaxis])
     return [(layer.name, np.asarray(maps[0])) for layer, maps in zip(block_outputs, activations)]
 
 

@@ -6,8 +6,10 @@ code equals the pooled last block) hold for any weights.
 """
 
 import csv
+import warnings
 
 import cv2
+import keras
 import matplotlib
 
 matplotlib.use("Agg")
@@ -142,13 +144,28 @@ def test_encoder_feature_maps_shapes(autoencoder, images):
 
 
 def test_encoder_feature_maps_needs_latent_layer():
-    import keras
-
     inputs = keras.Input((8, 8, 3))
     model = keras.Model(inputs, keras.layers.Conv2D(2, 3, padding="same")(inputs))
 
     with pytest.raises(ValueError, match="no layer named 'encoder'"):
         widgets.encoder_feature_maps(model, np.zeros((8, 8, 3), np.float32))
+
+
+def test_helpers_accept_model_loaded_from_file(autoencoder, images, tmp_path):
+    model = autoencoder[0]
+    model.save(tmp_path / "autoencoder.keras")
+    loaded = keras.models.load_model(tmp_path / "autoencoder.keras", compile=False)
+    encoder, decoder = encoder_from(loaded), decoder_from(loaded)
+
+    # A loaded model expects its input in a list; a bare array makes Keras warn.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        codes = widgets.encode_images(encoder, images)
+        reconstructions = widgets.decode_codes(decoder, codes)
+        blocks = widgets.encoder_feature_maps(loaded, images[0])
+
+    np.testing.assert_allclose(reconstructions, model.predict(images, verbose=0), atol=1e-5)
+    assert blocks[-1][1].shape == (16, 16, 16)
 
 
 def test_interpolation_ends_equal_reconstructions(autoencoder, images):
