@@ -14,7 +14,6 @@ frontend can call the same code:
 - ``latent_pca`` projects the latent codes to two dimensions.
 """
 
-import csv
 from pathlib import Path
 
 import cv2
@@ -25,6 +24,7 @@ from sklearn.decomposition import PCA
 
 from helpers import plots, settings
 from helpers.model import LATENT_LAYER_NAME
+from helpers.training import read_history
 
 
 # ---------------------------------------------------------------------------
@@ -33,7 +33,7 @@ from helpers.model import LATENT_LAYER_NAME
 
 
 def count_logged_epochs(run_dir):
-    """Count the epochs recorded in a run's training_log.csv.
+    """Count the distinct epochs in a run's training log.
 
     Parameters
     ----------
@@ -43,14 +43,10 @@ def count_logged_epochs(run_dir):
     Returns
     -------
     int
-        The number of distinct epochs in the log, 0 when there is no log.
+        The number of distinct epochs in ``training_log.csv``, 0 when there
+        is no log.
     """
-    log_path = Path(run_dir) / "training_log.csv"
-    if not log_path.is_file():
-        return 0
-    with log_path.open(newline="") as log_file:
-        epochs = {row["epoch"] for row in csv.DictReader(log_file) if row.get("epoch")}
-    return len(epochs)
+    return len(set(read_history(run_dir).get("epoch", [])))
 
 
 def choose_trained_model(run_dir=None, pretrained_path=None, full_epochs=None):
@@ -85,6 +81,8 @@ def choose_trained_model(run_dir=None, pretrained_path=None, full_epochs=None):
         If neither a finished run nor the pretrained model exists.
     """
     if run_dir is None:
+        # settings.default_run_dir() in full mode; spelt out because in fast
+        # mode that function returns the fast run's folder.
         run_dir = settings.OUTPUT_DIR / "runs" / "autoencoder"
     run_dir = Path(run_dir)
     pretrained_path = Path(pretrained_path or settings.PRETRAINED_MODEL_PATH)

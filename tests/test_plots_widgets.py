@@ -151,6 +151,9 @@ def test_encoder_feature_maps_needs_latent_layer():
         widgets.encoder_feature_maps(model, np.zeros((8, 8, 3), np.float32))
 
 
+# Keras 3.12's model.save converts each weight with np.array(), and NumPy 2.2
+# warns that TensorFlow's tensors lack the copy keyword of __array__.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_helpers_accept_model_loaded_from_file(autoencoder, images, tmp_path):
     model = autoencoder[0]
     model.save(tmp_path / "autoencoder.keras")
