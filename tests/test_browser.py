@@ -105,6 +105,21 @@ def require_chromium():
     pytest.skip(reason)
 
 
+def clear_outputs(notebook_path):
+    """Remove a notebook's outputs, execution counts and saved widget state in place.
+
+    Otherwise the committed outputs (and widgets rebuilt from their saved
+    state) would be on the page before any cell has run.
+    """
+    notebook = json.loads(notebook_path.read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    notebook["metadata"].pop("widgets", None)
+    notebook_path.write_text(json.dumps(notebook, indent=1))
+
+
 def find_free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -185,6 +200,7 @@ def jupyterlab(tmp_path):
     shutil.copytree(
         settings.PROJECT_ROOT / "notebooks", root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
     )
+    clear_outputs(root_dir / NOTEBOOK_NAME)
     port = find_free_port()
     token = secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}"
@@ -283,6 +299,7 @@ def test_interpolation_widget_in_jupyterlab(jupyterlab):
         try:
             page.goto(f"{url}/lab/tree/{NOTEBOOK_NAME}?reset&token={token}", timeout=WIDGET_TIMEOUT * 1000)
             page.wait_for_selector(".jp-Notebook .jp-CodeCell")
+            assert page.locator(".jp-OutputArea-output").count() == 0
             wait_for_kernel(url, token)
             run_all_cells(page)
 
