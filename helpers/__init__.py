@@ -7,8 +7,10 @@ repeating their code:
   course's outputs live, and the fast mode used by tests.
 - ``helpers.data``: finding, decoding, resizing and caching images.
 - ``helpers.model``: the convolutional autoencoder and its encoder and decoder.
-- ``helpers.training``: training with checkpoints, logs and resuming.
+- ``helpers.training``: training with checkpoints, logs and resuming, and
+  saving, loading and choosing trained models.
 - ``helpers.metrics``: PSNR, SSIM and the lowest reachable cross-entropy.
+- ``helpers.latent``: encoding, decoding, blending and comparing latent codes.
 - ``helpers.plots`` and ``helpers.widgets``: figures and interactive controls.
 """
 

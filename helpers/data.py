@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from helpers import settings
+from helpers.settings import display_path
 
 # Extensions of the formats OpenCV decodes. A file with another extension
 # is still listed when its first bytes show an image format.
@@ -575,15 +576,6 @@ def load_image(path, size=64, background="white"):
 
 
 # Loading a folder, with an on-disk cache
-
-
-def display_path(path):
-    """Return a path relative to the repository when it is inside it, for short messages."""
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(settings.PROJECT_ROOT)
-    except ValueError:
-        return path
 
 
 def default_cache_dir():

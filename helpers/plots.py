@@ -274,7 +274,7 @@ def show_feature_maps(block_activations, image=None, num_channels=8, path=None):
     ----------
     block_activations : list of (str, ndarray)
         ``(layer name, (h, w, channels) array)`` per block, as returned by
-        ``helpers.widgets.encoder_feature_maps``.
+        ``helpers.latent.encoder_feature_maps``.
     image : ndarray, shape (H, W, 3), float in [0, 1], optional
         The input image, drawn at the start of the first row.
     num_channels : int
@@ -373,7 +373,7 @@ def show_latent_map(points, images, explained_variance=None, num_thumbnails=60, 
     ----------
     points : ndarray, shape (N, 2)
         The latent codes projected to 2-D, for example by
-        ``helpers.widgets.latent_pca``.
+        ``helpers.latent.latent_pca``.
     images : ndarray, shape (N, H, W, 3), float in [0, 1]
         The image of each point.
     explained_variance : sequence of 2 floats, optional
@@ -408,7 +408,7 @@ def show_interpolation_strip(images, mixes, name_a="A", name_b="B", path=None):
     Parameters
     ----------
     images : ndarray, shape (S, H, W, 3), float in [0, 1]
-        The decoded blends, as returned by ``helpers.widgets.interpolation_steps``.
+        The decoded blends, as returned by ``helpers.latent.interpolation_steps``.
     mixes : array-like, shape (S,)
         The mix of each blend, written under it.
     name_a, name_b : str
@@ -434,7 +434,7 @@ def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours
     index : int
         The query image, drawn first in both rows.
     latent_neighbours, pixel_neighbours : (indices, distances)
-        As returned by ``helpers.widgets.nearest_neighbours``; both with k items.
+        As returned by ``helpers.latent.nearest_neighbours``; both with k items.
     names : list of str, optional
     path : str or Path, optional
         Where to save the figure as PNG.

@@ -24,6 +24,19 @@ OUTPUT_DIR = Path(os.environ.get("POKEMON_AE_OUTPUT_DIR", PROJECT_ROOT / "output
 FAST_MODE_VARIABLE = "POKEMON_AE_FAST"
 
 
+def display_path(path):
+    """Return a path relative to the repository when it is inside it.
+
+    Messages use it so that they stay short, and so that the outputs
+    committed with the notebooks hold no path of the machine that ran them.
+    """
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT)
+    except ValueError:
+        return path
+
+
 def is_fast_mode():
     """Return True when POKEMON_AE_FAST is set to 1, true or yes.
 
@@ -35,7 +48,7 @@ def is_fast_mode():
     return value.strip().lower() in {"1", "true", "yes"}
 
 
-# What fast mode shrinks training to. The full course trains the original
+# Training sizes of fast mode and of the full course, which trains the original
 # recipe: 200 epochs on every training image.
 FULL_EPOCHS = 200
 FAST_EPOCHS = 3

@@ -16,8 +16,8 @@ folder, the run directory:
 
 Fast mode: set the environment variable ``POKEMON_AE_FAST=1`` and
 ``train()`` runs ``settings.num_epochs()`` = 3 epochs instead of 200 (and
-``helpers.data.load_dataset`` loads a small subset), so that the tests and
-the notebooks' test runs finish in minutes. Fast runs write to their own
+the notebooks load only ``settings.image_limit()`` = 96 images), so that the
+tests and the notebooks' test runs finish in minutes. Fast runs write to their own
 run directory. The full run is the default.
 
 ``save_model()`` and ``load_model()`` write and read whole models safely:
@@ -38,6 +38,7 @@ import tensorflow as tf
 from keras import ops
 
 from helpers import settings
+from helpers.settings import display_path
 
 CSV_LOG_NAME = "training_log.csv"
 TENSORBOARD_DIR_NAME = "tensorboard"
@@ -503,6 +504,86 @@ def read_history(run_dir):
         for column, value in row.items():
             history[column].append(int(value) if column == "epoch" else float(value))
     return history
+
+
+def count_logged_epochs(run_dir):
+    """Count the distinct epochs in a run's training log.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A training run folder, as written by ``helpers.training.train``.
+
+    Returns
+    -------
+    int
+        The number of distinct epochs in ``training_log.csv``, 0 when there
+        is no log.
+    """
+    return len(set(read_history(run_dir).get("epoch", [])))
+
+
+def choose_trained_model(run_dir=None, pretrained_path=None, full_epochs=None):
+    """Pick the learner's own full training run if it finished, else the pretrained model.
+
+    Only a run of the full course counts as the learner's own model: its
+    folder must contain best.keras and a training log with at least
+    ``full_epochs`` epochs. A fast-mode run lives in its own folder
+    (``autoencoder-fast``) and is never picked, because a model trained for
+    3 epochs on 96 images would make every picture in this notebook a blur.
+
+    Parameters
+    ----------
+    run_dir : str or Path, optional
+        The learner's run folder. Defaults to the full-course run folder,
+        ``OUTPUT_DIR/runs/autoencoder``, even in fast mode.
+    pretrained_path : str or Path, optional
+        The shipped model. Defaults to ``settings.PRETRAINED_MODEL_PATH``.
+    full_epochs : int, optional
+        Epochs a finished run has logged. Defaults to ``settings.FULL_EPOCHS``.
+
+    Returns
+    -------
+    path : Path
+        The model file to load.
+    reason : str
+        One sentence saying which model was picked and why.
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither a finished run nor the pretrained model exists.
+    """
+    if run_dir is None:
+        # settings.default_run_dir() in full mode; spelt out because in fast
+        # mode that function returns the fast run's folder.
+        run_dir = settings.OUTPUT_DIR / "runs" / "autoencoder"
+    run_dir = Path(run_dir)
+    pretrained_path = Path(pretrained_path or settings.PRETRAINED_MODEL_PATH)
+    full_epochs = full_epochs or settings.FULL_EPOCHS
+
+    own_model = run_dir / "best.keras"
+    epochs_done = count_logged_epochs(run_dir)
+    if own_model.is_file() and epochs_done >= full_epochs:
+        return own_model, (
+            f"Using your own model {display_path(own_model)}, trained for {epochs_done} epochs in notebook 03."
+        )
+
+    if own_model.is_file():
+        why_not_own = (
+            f"your run in {display_path(run_dir)} has logged {epochs_done} of {full_epochs} epochs "
+            "(rerun notebook 03 to resume it)"
+        )
+    else:
+        why_not_own = f"there is no finished training run in {display_path(run_dir)}"
+
+    if not pretrained_path.is_file():
+        raise FileNotFoundError(
+            f"No model to explore: {why_not_own}, and the pretrained model "
+            f"{pretrained_path} is missing. Restore it with `git checkout -- {pretrained_path}`, "
+            "or train the full course in notebook 03."
+        )
+    return pretrained_path, f"Using the pretrained model {display_path(pretrained_path)}, because {why_not_own}."
 
 
 def save_model(model, path, include_optimizer=True):

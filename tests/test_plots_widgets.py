@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import plots, settings, widgets  # noqa: E402
+from helpers import latent, plots, settings, training, widgets  # noqa: E402
 from helpers.model import build_autoencoder, decoder_from, encoder_from  # noqa: E402
 
 
@@ -65,7 +65,7 @@ def write_training_log(run_dir, epochs):
 def test_nearest_neighbours_on_a_line():
     features = np.array([[0.0], [1.0], [3.0], [7.0], [7.5]])
 
-    indices, distances = widgets.nearest_neighbours(features, index=2, k=3)
+    indices, distances = latent.nearest_neighbours(features, index=2, k=3)
 
     assert indices.tolist() == [1, 0, 3]
     np.testing.assert_allclose(distances, [2.0, 3.0, 4.0])
@@ -74,7 +74,7 @@ def test_nearest_neighbours_on_a_line():
 def test_nearest_neighbours_excludes_query_and_keeps_ties_in_order():
     features = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [5.0, 5.0]])
 
-    indices, distances = widgets.nearest_neighbours(features, index=0, k=4)
+    indices, distances = latent.nearest_neighbours(features, index=0, k=4)
 
     assert 0 not in indices
     assert indices.tolist() == [1, 2, 3, 4]
@@ -86,7 +86,7 @@ def test_nearest_neighbours_flattens_images():
     images[1] += 0.1
     images[2] += 1.0
 
-    indices, distances = widgets.nearest_neighbours(images, index=2, k=2)
+    indices, distances = latent.nearest_neighbours(images, index=2, k=2)
 
     assert indices.tolist() == [1, 0]
     np.testing.assert_allclose(distances, [0.9 * np.sqrt(12), np.sqrt(12)])
@@ -96,11 +96,11 @@ def test_nearest_neighbours_rejects_bad_arguments():
     features = np.zeros((3, 2))
 
     with pytest.raises(IndexError, match="index 3"):
-        widgets.nearest_neighbours(features, index=3, k=1)
+        latent.nearest_neighbours(features, index=3, k=1)
     with pytest.raises(ValueError, match="between 1 and 2"):
-        widgets.nearest_neighbours(features, index=0, k=3)
+        latent.nearest_neighbours(features, index=0, k=3)
     with pytest.raises(ValueError, match="between 1 and 2"):
-        widgets.nearest_neighbours(features, index=0, k=0)
+        latent.nearest_neighbours(features, index=0, k=0)
 
 
 def test_latent_and_pixel_neighbours_use_their_own_space():
@@ -108,7 +108,7 @@ def test_latent_and_pixel_neighbours_use_their_own_space():
     images = np.array([0.0, 0.1, 0.5]).reshape(3, 1, 1, 1) * np.ones((3, 2, 2, 3))
     codes = np.array([0.0, 0.9, 0.2]).reshape(3, 1, 1, 1) * np.ones((3, 1, 1, 4))
 
-    (latent_indices, _), (pixel_indices, _) = widgets.latent_and_pixel_neighbours(images, codes, 0, k=1)
+    (latent_indices, _), (pixel_indices, _) = latent.latent_and_pixel_neighbours(images, codes, 0, k=1)
 
     assert latent_indices.tolist() == [2]
     assert pixel_indices.tolist() == [1]
@@ -120,7 +120,7 @@ def test_latent_pca_finds_main_direction():
     direction = generator.normal(size=(8, 8, 16))
     codes = positions[:, None, None, None] * direction + 1e-3 * generator.normal(size=(50, 8, 8, 16))
 
-    points, pca = widgets.latent_pca(codes)
+    points, pca = latent.latent_pca(codes)
 
     assert points.shape == (50, 2)
     assert pca.explained_variance_ratio_[0] > 0.99
@@ -133,13 +133,13 @@ def test_latent_pca_finds_main_direction():
 def test_encoder_feature_maps_shapes(autoencoder, images):
     model, encoder, _ = autoencoder
 
-    blocks = widgets.encoder_feature_maps(model, images[0])
+    blocks = latent.encoder_feature_maps(model, images[0])
 
     assert [maps.shape for _, maps in blocks] == [(64, 64, 64), (32, 32, 32), (16, 16, 16)]
     # The latent code is the last block's activation, max-pooled 2x2.
     last = blocks[-1][1]
     pooled = last.reshape(8, 2, 8, 2, 16).max(axis=(1, 3))
-    code = widgets.encode_images(encoder, images[:1])[0]
+    code = latent.encode_images(encoder, images[:1])[0]
     np.testing.assert_allclose(pooled, code, rtol=1e-5, atol=1e-5)
 
 
@@ -148,7 +148,7 @@ def test_encoder_feature_maps_needs_latent_layer():
     model = keras.Model(inputs, keras.layers.Conv2D(2, 3, padding="same")(inputs))
 
     with pytest.raises(ValueError, match="no layer named 'encoder'"):
-        widgets.encoder_feature_maps(model, np.zeros((8, 8, 3), np.float32))
+        latent.encoder_feature_maps(model, np.zeros((8, 8, 3), np.float32))
 
 
 # Keras 3.12's model.save converts each weight with np.array(), and NumPy 2.2
@@ -163,9 +163,9 @@ def test_helpers_accept_model_loaded_from_file(autoencoder, images, tmp_path):
     # A loaded model expects its input in a list; a bare array makes Keras warn.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        codes = widgets.encode_images(encoder, images)
-        reconstructions = widgets.decode_codes(decoder, codes)
-        blocks = widgets.encoder_feature_maps(loaded, images[0])
+        codes = latent.encode_images(encoder, images)
+        reconstructions = latent.decode_codes(decoder, codes)
+        blocks = latent.encoder_feature_maps(loaded, images[0])
 
     np.testing.assert_allclose(reconstructions, model.predict(images, verbose=0), atol=1e-5)
     assert blocks[-1][1].shape == (16, 16, 16)
@@ -175,9 +175,9 @@ def test_interpolation_ends_equal_reconstructions(autoencoder, images):
     model, encoder, decoder = autoencoder
     reconstructions = model.predict(images[:2], verbose=0)
 
-    start = widgets.interpolate_codes(encoder, decoder, images[0], images[1], 0.0)
-    end = widgets.interpolate_codes(encoder, decoder, images[0], images[1], 1.0)
-    middle = widgets.interpolate_codes(encoder, decoder, images[0], images[1], 0.5)
+    start = latent.interpolate_codes(encoder, decoder, images[0], images[1], 0.0)
+    end = latent.interpolate_codes(encoder, decoder, images[0], images[1], 1.0)
+    middle = latent.interpolate_codes(encoder, decoder, images[0], images[1], 0.5)
 
     np.testing.assert_allclose(start, reconstructions[0], atol=1e-5)
     np.testing.assert_allclose(end, reconstructions[1], atol=1e-5)
@@ -190,13 +190,13 @@ def test_interpolation_steps_span_both_reconstructions(autoencoder, images):
     model, encoder, decoder = autoencoder
     reconstructions = model.predict(images[:2], verbose=0)
 
-    steps, mixes = widgets.interpolation_steps(encoder, decoder, images[0], images[1], num_steps=5)
+    steps, mixes = latent.interpolation_steps(encoder, decoder, images[0], images[1], num_steps=5)
 
     assert steps.shape == (5, 64, 64, 3)
     np.testing.assert_allclose(mixes, [0.0, 0.25, 0.5, 0.75, 1.0])
     np.testing.assert_allclose(steps[0], reconstructions[0], atol=1e-5)
     np.testing.assert_allclose(steps[-1], reconstructions[1], atol=1e-5)
-    middle = widgets.interpolate_codes(encoder, decoder, images[0], images[1], 0.5)
+    middle = latent.interpolate_codes(encoder, decoder, images[0], images[1], 0.5)
     np.testing.assert_allclose(steps[2], middle, atol=1e-5)
 
 
@@ -204,9 +204,9 @@ def test_interpolation_rejects_bad_mix_and_steps(autoencoder, images):
     _, encoder, decoder = autoencoder
 
     with pytest.raises(ValueError, match="mix must be between 0 and 1, got 1.5"):
-        widgets.interpolate_codes(encoder, decoder, images[0], images[1], 1.5)
+        latent.interpolate_codes(encoder, decoder, images[0], images[1], 1.5)
     with pytest.raises(ValueError, match="at least 2"):
-        widgets.interpolation_steps(encoder, decoder, images[0], images[1], num_steps=1)
+        latent.interpolation_steps(encoder, decoder, images[0], images[1], num_steps=1)
 
 
 # --- choosing the model ---------------------------------------------------------
@@ -219,7 +219,7 @@ def test_choose_model_prefers_finished_run(tmp_path):
     pretrained = tmp_path / "pretrained.keras"
     pretrained.write_bytes(b"model")
 
-    path, reason = widgets.choose_trained_model(run_dir, pretrained)
+    path, reason = training.choose_trained_model(run_dir, pretrained)
 
     assert path == run_dir / "best.keras"
     assert "your own model" in reason
@@ -234,7 +234,7 @@ def test_choose_model_skips_unfinished_run(tmp_path):
     pretrained = tmp_path / "pretrained.keras"
     pretrained.write_bytes(b"model")
 
-    path, reason = widgets.choose_trained_model(run_dir, pretrained)
+    path, reason = training.choose_trained_model(run_dir, pretrained)
 
     assert path == pretrained
     assert "5 of 200 epochs" in reason
@@ -244,7 +244,7 @@ def test_choose_model_without_run_uses_pretrained(tmp_path):
     pretrained = tmp_path / "pretrained.keras"
     pretrained.write_bytes(b"model")
 
-    path, reason = widgets.choose_trained_model(tmp_path / "missing", pretrained)
+    path, reason = training.choose_trained_model(tmp_path / "missing", pretrained)
 
     assert path == pretrained
     assert "no finished training run" in reason
@@ -259,7 +259,7 @@ def test_choose_model_ignores_fast_run(tmp_path, monkeypatch):
     pretrained = tmp_path / "pretrained.keras"
     pretrained.write_bytes(b"model")
 
-    path, _ = widgets.choose_trained_model(pretrained_path=pretrained)
+    path, _ = training.choose_trained_model(pretrained_path=pretrained)
 
     assert fast_run.name == "autoencoder-fast"
     assert path == pretrained
@@ -269,7 +269,7 @@ def test_choose_model_without_any_model_raises(tmp_path):
     missing = tmp_path / "pretrained.keras"
 
     with pytest.raises(FileNotFoundError, match="pretrained.keras is missing"):
-        widgets.choose_trained_model(tmp_path / "runs", missing)
+        training.choose_trained_model(tmp_path / "runs", missing)
 
 
 # --- widgets ----------------------------------------------------------------------
@@ -339,7 +339,7 @@ def test_neighbours_widget_redraws_for_dropdown(monkeypatch, images):
     assert latent_indices.tolist() == [2, 1]
     np.testing.assert_allclose(latent_distances, [1.0, 2.0])
     pixel_indices, _ = calls[1][2]
-    assert pixel_indices.tolist() == widgets.nearest_neighbours(images, 3, 2)[0].tolist()
+    assert pixel_indices.tolist() == latent.nearest_neighbours(images, 3, 2)[0].tolist()
 
 
 # --- figure helpers -----------------------------------------------------------------
@@ -403,16 +403,16 @@ def test_show_best_and_worst_orders_rows(shown_figures, images):
 
 def test_other_figures_show_and_close(shown_figures, autoencoder, images):
     model, encoder, decoder = autoencoder
-    codes = widgets.encode_images(encoder, images)
-    steps, mixes = widgets.interpolation_steps(encoder, decoder, images[0], images[1], num_steps=4)
-    points, pca = widgets.latent_pca(codes)
-    latent, pixel = widgets.latent_and_pixel_neighbours(images, codes, 0, k=2)
+    codes = latent.encode_images(encoder, images)
+    steps, mixes = latent.interpolation_steps(encoder, decoder, images[0], images[1], num_steps=4)
+    points, pca = latent.latent_pca(codes)
+    latent_neighbours, pixel_neighbours = latent.latent_and_pixel_neighbours(images, codes, 0, k=2)
 
-    plots.show_feature_maps(widgets.encoder_feature_maps(model, images[0]), image=images[0], num_channels=4)
+    plots.show_feature_maps(latent.encoder_feature_maps(model, images[0]), image=images[0], num_channels=4)
     plots.show_latent_code(codes[0])
     plots.show_latent_map(points, images, pca.explained_variance_ratio_, num_thumbnails=2)
     plots.show_interpolation_strip(steps, mixes, "a", "b")
-    plots.show_neighbour_comparison(images, 0, latent, pixel, names=list("abcd"))
+    plots.show_neighbour_comparison(images, 0, latent_neighbours, pixel_neighbours, names=list("abcd"))
 
     assert len(shown_figures) == 5
     assert "latent code: 8x8x16 = 1024 numbers" in figure_texts(shown_figures[1])
