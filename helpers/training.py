@@ -153,14 +153,14 @@ def train(
 
     if first_epoch >= epochs:
         print(
-            f"{run_dir} already contains a finished run of {first_epoch} epochs. "
+            f"{display_path(run_dir)} already contains a finished run of {first_epoch} epochs. "
             f"Loaded its last weights into the model; use a new run_dir to "
             f"train again."
         )
         return read_history(run_dir)
     if first_epoch > 0:
         print(
-            f"Resuming the run in {run_dir}: epochs 1-{first_epoch} are done, "
+            f"Resuming the run in {display_path(run_dir)}: epochs 1-{first_epoch} are done, "
             f"continuing with epoch {first_epoch + 1} of {epochs}."
         )
 
@@ -194,7 +194,7 @@ def train(
         raise FloatingPointError(
             f"The loss became {nan_guard.nan_loss} in epoch "
             f"{nan_guard.nan_epoch + 1}, batch {nan_guard.nan_batch + 1}, so "
-            f"training stopped. The checkpoint in {run_dir} contains the last "
+            f"training stopped. The checkpoint in {display_path(run_dir)} contains the last "
             f"finite epoch. Try a lower learning_rate and a new run_dir."
         )
     return read_history(run_dir)
