@@ -1,9 +1,9 @@
 """Running one measurement in a fresh Python process, and small shared tools.
 
-Every measurement that imports TensorFlow runs in its own process, so that
-each starts with a clean memory footprint, its peak memory belongs to it
-alone, and no graph, cache or thread pool of an earlier measurement
-speeds it up or slows it down.
+Every measurement that imports TensorFlow runs in its own process. So each
+starts with a clean memory footprint and its peak memory belongs to it
+alone. No graph, cache or thread pool of an earlier measurement speeds it
+up or slows it down.
 
 A worker is a script in this folder. It prints its result as one line
 ``RESULT {json}`` on standard output; everything else it prints (Keras

@@ -1,9 +1,9 @@
 """Describe the machine the benchmarks ran on.
 
 Run as a worker (``python benchmarks/machine.py``), it prints the versions
-of TensorFlow, Keras, NumPy and OpenCV and the GPUs that TensorFlow sees,
-because importing TensorFlow in the main benchmark process would make it
-large for the rest of the run.
+of TensorFlow, Keras, NumPy and OpenCV and the GPUs that TensorFlow finds.
+It runs in its own process because importing TensorFlow in the main
+benchmark process would keep that process large for the rest of the run.
 """
 
 import os

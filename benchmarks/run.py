@@ -23,10 +23,12 @@ import os
 import shlex
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import machine
 import notebook_times
+import recipes
 from common import (
     BENCHMARKS_DIR,
     PROJECT_ROOT,
@@ -43,14 +45,9 @@ SECTIONS = ("loading", "training", "quality", "notebooks")
 DEFAULT_OUTPUT = BENCHMARKS_DIR / "RESULTS.md"
 PRETRAINED_DIR = PROJECT_ROOT / "data" / "pretrained"
 
-# The option runs of the time-to-quality section. Each changes one setting
-# of the original recipe; see time_to_quality.RECIPES.
-DEFAULT_RECIPES = ("no-output-bn", "no-output-bn-lr3e-3")
-RECIPE_DESCRIPTIONS = {
-    "default": "original recipe",
-    "no-output-bn": "build_autoencoder(output_batchnorm=False)",
-    "no-output-bn-lr3e-3": "output_batchnorm=False, learning_rate=3e-3",
-}
+# The option recipes that the time-to-quality section runs by default. The
+# mixed precision one runs only where the hardware computes in 16 bits.
+DEFAULT_RECIPES = ("lr1e-2-cosine40", "lr1e-2-cosine40-mixed")
 SPEED_VARIANT_DESCRIPTIONS = {
     "original": "original fit() on a NumPy array",
     "course": "train()",
@@ -65,11 +62,10 @@ SPEED_VARIANT_DESCRIPTIONS = {
 def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
         "--only", default=",".join(SECTIONS),
-        help="comma-separated sections to run, from: " + ", ".join(SECTIONS),
+        help="comma-separated sections to run, from: " + ", ".join(SECTIONS) + " (default: all)",
     )
     parser.add_argument(
         "--quick", action="store_true",
@@ -81,13 +77,14 @@ def parse_arguments(argv=None):
         help=f"markdown file to write, or '-' to only print (default: {DEFAULT_OUTPUT.relative_to(PROJECT_ROOT)})",
     )
     loading = parser.add_argument_group("loading")
-    loading.add_argument("--load-repeats", type=int, default=5, help="timed runs of each way of loading")
+    loading.add_argument("--load-repeats", type=int, default=5, help="timed runs of each way of loading (default: %(default)s)")
     training = parser.add_argument_group("training speed")
     training.add_argument(
         "--speed-epochs", type=int, default=4,
-        help="epochs per training run: the first is the cold one, the others are warm",
+        help="epochs per training run: the first is the cold one, the others are warm "
+        "(default: %(default)s)",
     )
-    training.add_argument("--speed-repeats", type=int, default=2, help="runs of each variant, interleaved")
+    training.add_argument("--speed-repeats", type=int, default=2, help="runs of each variant, interleaved (default: %(default)s)")
     training.add_argument(
         "--speed-variants", default=None,
         help="comma-separated variants, from: " + ", ".join(SPEED_VARIANT_DESCRIPTIONS)
@@ -102,13 +99,15 @@ def parse_arguments(argv=None):
     )
     quality.add_argument(
         "--reference-epochs", type=int, default=200,
-        help="epochs of the retrained reference (the original recipe has 200)",
+        help="epochs of the retrained reference (default: %(default)s, as the original recipe)",
     )
     quality.add_argument(
-        "--recipes", default=",".join(DEFAULT_RECIPES),
-        help="comma-separated option recipes to time, from: " + ", ".join(RECIPE_DESCRIPTIONS),
+        "--recipes", default=None,
+        help="comma-separated option recipes to time, from: " + ", ".join(recipes.RECIPES)
+        + " (default: " + ", ".join(DEFAULT_RECIPES) + "; the mixed precision one only "
+        "where the hardware computes in 16 bits)",
     )
-    quality.add_argument("--max-epochs", type=int, default=100, help="epochs at most for each option recipe")
+    quality.add_argument("--max-epochs", type=int, default=100, help="epochs at most for each option recipe (default: %(default)s)")
     notebooks = parser.add_argument_group("notebooks")
     notebooks.add_argument(
         "--notebooks-full", action="store_true",
@@ -125,10 +124,11 @@ def parse_arguments(argv=None):
     unknown = sorted(set(arguments.sections) - set(SECTIONS))
     if unknown:
         parser.error(f"unknown section(s) {', '.join(unknown)} in --only; use {', '.join(SECTIONS)}.")
-    arguments.recipes = [name.strip() for name in arguments.recipes.split(",") if name.strip()]
-    unknown = sorted(set(arguments.recipes) - set(RECIPE_DESCRIPTIONS))
-    if unknown:
-        parser.error(f"unknown recipe(s) {', '.join(unknown)}; use {', '.join(RECIPE_DESCRIPTIONS)}.")
+    if arguments.recipes is not None:
+        arguments.recipes = [name.strip() for name in arguments.recipes.split(",") if name.strip()]
+        unknown = sorted(set(arguments.recipes) - set(recipes.RECIPES))
+        if unknown:
+            parser.error(f"unknown recipe(s) {', '.join(unknown)}; use {', '.join(recipes.RECIPES)}.")
     if arguments.speed_variants is not None:
         arguments.speed_variants = [v.strip() for v in arguments.speed_variants.split(",") if v.strip()]
         unknown = sorted(set(arguments.speed_variants) - set(SPEED_VARIANT_DESCRIPTIONS))
@@ -176,9 +176,14 @@ def measure_loading(arguments, work_dir):
 # Training speed
 
 
+def has_16_bit_hardware(machine_description):
+    """Return True if mixed precision can be faster here: a GPU, or a CPU with bfloat16."""
+    return machine_description["GPU"] != "none" or machine.has_bfloat16_cpu()
+
+
 def default_speed_variants(machine_description):
     variants = ["original", "course"]
-    if machine_description["GPU"] != "none" or machine.has_bfloat16_cpu():
+    if has_16_bit_hardware(machine_description):
         variants.append("course-mixed")
     return variants
 
@@ -187,7 +192,7 @@ def summarise_speed_runs(runs):
     """Reduce the runs of one variant to medians: warm and first epoch, memory."""
     num_images = runs[0]["num_train_images"]
     warm = median([median(run["epoch_seconds"][1:]) for run in runs])
-    return {
+    summary = {
         "images_per_second": num_images / warm,
         "warm_epoch_seconds": warm,
         "first_epoch_seconds": median([run["epoch_seconds"][0] for run in runs]),
@@ -195,6 +200,26 @@ def summarise_speed_runs(runs):
         "policy": runs[0]["policy"],
         "final_loss": [run["final_loss"] for run in runs],
     }
+    if runs[0]["epoch_seconds_before_checkpoints"] is not None:
+        summary["checkpoint_seconds"] = median([
+            median([
+                full - before for full, before in
+                zip(run["epoch_seconds"][1:], run["epoch_seconds_before_checkpoints"][1:])
+            ])
+            for run in runs
+        ])
+    return summary
+
+
+def describe_speed_summary(summary):
+    parts = [
+        f"warm epoch {format_seconds(summary['warm_epoch_seconds'])}",
+        f"first epoch {format_seconds(summary['first_epoch_seconds'])}",
+    ]
+    if "checkpoint_seconds" in summary:
+        parts.append(f"logs and checkpoints {format_seconds(summary['checkpoint_seconds'])} an epoch")
+    parts.append(f"peak memory {summary['peak_memory_mib']:.0f} MiB")
+    return ", ".join(parts)
 
 
 def measure_training_speed(arguments, work_dir, machine_description):
@@ -226,8 +251,7 @@ def measure_training_speed(arguments, work_dir, machine_description):
             f"{baseline['images_per_second']:.0f} images/s" if baseline else "-",
             f"{summary['images_per_second']:.0f} images/s" if variant != "original" else "-",
             format_ratio(speedup),
-            f"first epoch {format_seconds(summary['first_epoch_seconds'])}, "
-            f"peak memory {summary['peak_memory_mib']:.0f} MiB",
+            describe_speed_summary(summary),
         ])
     return rows, {"runs": runs, "summaries": summaries}
 
@@ -254,7 +278,15 @@ def read_shipped_reference():
     }
 
 
-def measure_time_to_quality(arguments, work_dir):
+def default_recipes(machine_description):
+    return [
+        name for name in DEFAULT_RECIPES
+        if has_16_bit_hardware(machine_description)
+        or not recipes.recipe_settings(name)["mixed_precision"]
+    ]
+
+
+def measure_time_to_quality(arguments, work_dir, machine_description):
     environment = {"POKEMON_AE_OUTPUT_DIR": str(work_dir)}
     if arguments.retrain_reference:
         print(f"Time to quality: training the original recipe for {arguments.reference_epochs} epochs", flush=True)
@@ -281,7 +313,7 @@ def measure_time_to_quality(arguments, work_dir):
           f"{reference_index + 1} epochs, {reference_seconds:.0f} s", flush=True)
 
     options = {}
-    for recipe in arguments.recipes:
+    for recipe in arguments.recipes or default_recipes(machine_description):
         print(f"  {recipe}: until {target:.2f} dB or {arguments.max_epochs} epochs", flush=True)
         options[recipe] = run_worker(
             "time_to_quality.py",
@@ -293,20 +325,36 @@ def measure_time_to_quality(arguments, work_dir):
         f"{format_seconds(reference_seconds)} ({reference_index + 1} of "
         f"{reference['epochs_trained']} epochs)"
     )
+    # The PSNR of single epochs is noisy. The mean of the last ten shows
+    # whether the final epoch, which sets the target, is a high or a low one.
+    last_epochs_mean = sum(reference["val_psnr"][-10:]) / len(reference["val_psnr"][-10:])
     rows = []
     for recipe, result in options.items():
+        note = (
+            f"reference: {reference['source']}, whose last 10 epochs average "
+            f"{last_epochs_mean:.2f} dB"
+        )
         if result["seconds_to_target"] is None:
             option_cell = f"not reached in {result['epochs_trained']} epochs"
             speedup = None
         else:
             option_cell = f"{format_seconds(result['seconds_to_target'])} ({result['reached_epoch']} epochs)"
             speedup = reference_seconds / result["seconds_to_target"]
+            # The ratio of epochs does not depend on the machine's load, which
+            # may differ between the shipped log and this run.
+            epoch_ratio = (reference_index + 1) / result["reached_epoch"]
+            note += f"; {epoch_ratio:.1f}x fewer epochs"
         rows.append([
-            f"Time to reach {target:.2f} dB validation PSNR: {RECIPE_DESCRIPTIONS[recipe]}",
-            reference_cell, option_cell, format_ratio(speedup),
-            f"reference: {reference['source']}",
+            f"Time to reach {target:.2f} dB validation PSNR: {recipes.describe_recipe(recipe)}",
+            reference_cell, option_cell, format_ratio(speedup), note,
         ])
-    return rows, {"target_psnr": target, "reference": reference, "options": options}
+    details = {
+        "target_psnr": target,
+        "reference_last_10_epochs_mean_psnr": last_epochs_mean,
+        "reference": reference,
+        "options": options,
+    }
+    return rows, details
 
 
 # Notebooks
@@ -383,6 +431,7 @@ def format_report(run_description, machine_description, table, load_before, load
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     arguments = parse_arguments(argv)
+    start = time.perf_counter()
     load_before = machine.load_average()
     machine_description = machine.describe_machine()
     print("Machine: " + ", ".join(f"{key} {value}" for key, value in machine_description.items()), flush=True)
@@ -400,16 +449,19 @@ def main(argv=None):
             )
             rows += section_rows
         if "quality" in arguments.sections:
-            section_rows, details["quality"] = measure_time_to_quality(arguments, work_dir)
+            section_rows, details["quality"] = measure_time_to_quality(
+                arguments, work_dir, machine_description
+            )
             rows += section_rows
         if "notebooks" in arguments.sections:
             section_rows, details["notebooks"] = measure_notebooks(arguments)
             rows += section_rows
 
     table = markdown_table(["Measurement", "Original", "Course", "Speed-up", "Notes"], rows)
+    run_description = describe_run(arguments, argv)
+    run_description["Duration of the run"] = format_seconds(time.perf_counter() - start)
     report = format_report(
-        describe_run(arguments, argv), machine_description, table,
-        load_before, machine.load_average(),
+        run_description, machine_description, table, load_before, machine.load_average(),
     )
     print()
     print(report)

@@ -17,22 +17,30 @@ seconds of the whole ``train()`` call.
 import argparse
 import contextlib
 import io
+import math
 import tempfile
 
 import keras
 
 from common import Stopwatch, first_index_at_least, print_result
+from recipes import RECIPES, recipe_settings
+from training_speed import mixed_precision_policy
 from helpers.data import load_dataset, train_val_split
 from helpers.model import build_autoencoder
 from helpers.training import read_history, train
 
-# Each recipe changes only the named setting of the original recipe
-# (Adam, binary cross-entropy, batches of 32).
-RECIPES = {
-    "default": {"output_batchnorm": True, "learning_rate": 1e-3},
-    "no-output-bn": {"output_batchnorm": False, "learning_rate": 1e-3},
-    "no-output-bn-lr3e-3": {"output_batchnorm": False, "learning_rate": 3e-3},
-}
+def cosine_decay(initial_learning_rate, decay_epochs):
+    """Return a function of the epoch index for ``keras.callbacks.LearningRateScheduler``.
+
+    The learning rate falls from ``initial_learning_rate`` at epoch 0 along
+    half a cosine to 0 at epoch ``decay_epochs``, and stays 0 after it.
+    """
+
+    def learning_rate(epoch):
+        progress = min(epoch, decay_epochs) / decay_epochs
+        return initial_learning_rate * 0.5 * (1 + math.cos(math.pi * progress))
+
+    return learning_rate
 
 
 class StopAtPsnr(keras.callbacks.Callback):
@@ -49,11 +57,21 @@ class StopAtPsnr(keras.callbacks.Callback):
 
 def measure(recipe, target, max_epochs):
     """Train ``recipe`` until it reaches ``target`` dB or ``max_epochs``; return the log."""
-    settings = RECIPES[recipe]
+    settings = recipe_settings(recipe)
     images, _ = load_dataset(verbose=False)
     x_train, x_val = train_val_split(images)
+    if settings["mixed_precision"]:
+        keras.mixed_precision.set_global_policy(mixed_precision_policy())
     model = build_autoencoder(output_batchnorm=settings["output_batchnorm"], seed=0)
-    callbacks = [] if target is None else [StopAtPsnr(target)]
+    callbacks = []
+    if settings["cosine_epochs"]:
+        # The learning rate is 0 after the decay, so later epochs cannot
+        # bring the PSNR any closer to the target.
+        max_epochs = min(max_epochs, settings["cosine_epochs"])
+        schedule = cosine_decay(settings["learning_rate"], settings["cosine_epochs"])
+        callbacks.append(keras.callbacks.LearningRateScheduler(schedule))
+    if target is not None:
+        callbacks.append(StopAtPsnr(target))
 
     with tempfile.TemporaryDirectory() as run_dir:
         with Stopwatch() as watch, contextlib.redirect_stdout(io.StringIO()):
