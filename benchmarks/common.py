@@ -6,7 +6,7 @@ alone. No graph, cache or thread pool of an earlier measurement speeds it
 up or slows it down.
 
 A worker is a script in this folder. It prints its result as one line
-``RESULT {json}`` on standard output; everything else it prints (Keras
+``RESULT {json}`` on standard output. Everything else it prints (Keras
 progress, TensorFlow start-up messages) is kept for error messages only.
 """
 

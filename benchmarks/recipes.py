@@ -19,8 +19,8 @@ RECIPES = {
     "default": {},
     "lr1e-2": {"learning_rate": 1e-2},
     "lr1e-2-cosine40": {"learning_rate": 1e-2, "cosine_epochs": 40},
-    "lr1e-2-cosine40-mixed": {"learning_rate": 1e-2, "cosine_epochs": 40, "mixed_precision": True},
     "lr1e-2-cosine60": {"learning_rate": 1e-2, "cosine_epochs": 60},
+    "lr1e-2-cosine60-mixed": {"learning_rate": 1e-2, "cosine_epochs": 60, "mixed_precision": True},
     "no-output-bn": {"output_batchnorm": False},
     "no-output-bn-lr1e-2": {"output_batchnorm": False, "learning_rate": 1e-2},
 }

@@ -3,9 +3,9 @@
 Usage, from the repository root with the course's virtual environment
 active (``source .venv/bin/activate``)::
 
-    python benchmarks/run.py                      # every section, about 15 minutes
+    python benchmarks/run.py                      # every section, about 7 minutes
     python benchmarks/run.py --only loading,training
-    python benchmarks/run.py --quick              # a 3-minute trial of the script itself
+    python benchmarks/run.py --quick              # a 3-minute check of the script itself
 
 It prints a markdown table and writes it, with a description of the
 machine, to benchmarks/RESULTS.md (``--quick`` only prints). Every
@@ -47,7 +47,7 @@ PRETRAINED_DIR = PROJECT_ROOT / "data" / "pretrained"
 
 # The option recipes that the time-to-quality section runs by default. The
 # mixed precision one runs only where the hardware computes in 16 bits.
-DEFAULT_RECIPES = ("lr1e-2-cosine40", "lr1e-2-cosine40-mixed")
+DEFAULT_RECIPES = ("lr1e-2-cosine60", "lr1e-2-cosine60-mixed")
 SPEED_VARIANT_DESCRIPTIONS = {
     "original": "original fit() on a NumPy array",
     "course": "train()",
@@ -94,7 +94,7 @@ def parse_arguments(argv=None):
     quality = parser.add_argument_group("time to quality")
     quality.add_argument(
         "--retrain-reference", action="store_true",
-        help="train the original recipe again in this run (about 15 minutes on 2 CPU cores) "
+        help="train the original recipe again in this run (about 9 minutes on 2 quiet CPU cores) "
         "instead of reading the shipped log in data/pretrained/",
     )
     quality.add_argument(

@@ -17,7 +17,7 @@ of each epoch, the CPU seconds and the peak memory. The variants:
   in 16 bits, so the numbers learnt differ slightly from float32 training.
 
 The first epoch includes tracing the training step into a TensorFlow
-graph (and for XLA, compiling it), which happens once per run; the later,
+graph (and for XLA, compiling it), which happens once per run. The later,
 "warm" epochs show the steady speed.
 """
 
