@@ -12,12 +12,16 @@ progress, TensorFlow start-up messages) is kept for error messages only.
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows has no resource module.
+    resource = None
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCHMARKS_DIR.parent
@@ -85,7 +89,9 @@ def print_result(result):
 
 
 def peak_memory_mib():
-    """Return this process's peak resident memory (max RSS) in MiB."""
+    """Return this process's peak resident memory (max RSS) in MiB, or None on Windows."""
+    if resource is None:
+        return None
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kibibytes, macOS bytes.
     divisor = 1024 * 1024 if sys.platform == "darwin" else 1024

@@ -188,6 +188,11 @@ def default_speed_variants(machine_description):
     return variants
 
 
+def max_or_none(values):
+    known = [value for value in values if value is not None]
+    return max(known) if known else None
+
+
 def summarise_speed_runs(runs):
     """Reduce the runs of one variant to medians: warm and first epoch, memory."""
     num_images = runs[0]["num_train_images"]
@@ -196,7 +201,7 @@ def summarise_speed_runs(runs):
         "images_per_second": num_images / warm,
         "warm_epoch_seconds": warm,
         "first_epoch_seconds": median([run["epoch_seconds"][0] for run in runs]),
-        "peak_memory_mib": max(run["peak_memory_mib"] for run in runs),
+        "peak_memory_mib": max_or_none([run["peak_memory_mib"] for run in runs]),
         "policy": runs[0]["policy"],
         "final_loss": [run["final_loss"] for run in runs],
     }
@@ -218,7 +223,8 @@ def describe_speed_summary(summary):
     ]
     if "checkpoint_seconds" in summary:
         parts.append(f"logs and checkpoints {format_seconds(summary['checkpoint_seconds'])} an epoch")
-    parts.append(f"peak memory {summary['peak_memory_mib']:.0f} MiB")
+    if summary["peak_memory_mib"] is not None:
+        parts.append(f"peak memory {summary['peak_memory_mib']:.0f} MiB")
     return ", ".join(parts)
 
 
