@@ -70,7 +70,8 @@ def run_worker(script, arguments, env=None, timeout=None):
         )
     except subprocess.TimeoutExpired as error:
         raise WorkerError(
-            f"{' '.join(command[1:])} timed out after {timeout:.0f} s."
+            f"{' '.join(command[1:])} timed out after {timeout:.0f} s. Run the "
+            f"benchmarks on a less busy machine, or with fewer epochs or repeats."
         ) from error
 
     for line in reversed(completed.stdout.splitlines()):
