@@ -36,9 +36,10 @@ def psnr(images, reconstructions, data_range=1.0):
     Raises
     ------
     ValueError
-        If the shapes differ, or either array has an integer dtype.
+        If the shapes differ, either array has an integer dtype or NaN
+        values, or ``images`` has values outside [0, data_range].
     """
-    images, reconstructions = _check_pair(images, reconstructions)
+    images, reconstructions = _check_pair(images, reconstructions, data_range)
     squared_error = (images - reconstructions) ** 2
     pixel_axes = tuple(range(images.ndim - 3, images.ndim))
     mse = squared_error.mean(axis=pixel_axes)
@@ -78,10 +79,11 @@ def ssim(images, reconstructions, data_range=1.0):
     Raises
     ------
     ValueError
-        If the shapes differ, or either array has an integer dtype, or an
+        If the shapes differ, either array has an integer dtype or NaN
+        values, ``images`` has values outside [0, data_range], or an
         image is smaller than 7x7.
     """
-    images, reconstructions = _check_pair(images, reconstructions)
+    images, reconstructions = _check_pair(images, reconstructions, data_range)
     if images.ndim == 3:
         return _ssim_one(images, reconstructions, data_range)
     values = [
@@ -124,15 +126,11 @@ def bce_floor(images):
     Raises
     ------
     ValueError
-        If ``images`` has an integer dtype, or values outside [0, 1].
+        If ``images`` is empty, has an integer dtype, or has NaN values or
+        values outside [0, 1].
     """
     images = np.asarray(images)
     _check_float(images, "images")
-    if images.size and (images.min() < 0 or images.max() > 1):
-        raise ValueError(
-            f"images must lie in [0, 1] for binary cross-entropy, but range "
-            f"from {images.min()} to {images.max()}. Scale them into [0, 1] first."
-        )
     # entr(p) is -p ln p with the limit 0 at p = 0, so pixels of exactly 0
     # or 1 add nothing instead of producing 0 * log(0) = nan.
     probabilities = images.astype(np.float64)
@@ -148,11 +146,13 @@ def _ssim_one(image, reconstruction, data_range):
     )
 
 
-def _check_pair(images, reconstructions):
+def _check_pair(images, reconstructions, data_range=1.0):
     images = np.asarray(images)
     reconstructions = np.asarray(reconstructions)
-    _check_float(images, "images")
-    _check_float(reconstructions, "reconstructions")
+    _check_float(images, "images", data_range)
+    # A reconstruction may overshoot the range a little (a decoder without a
+    # sigmoid does), so only the originals must lie in [0, data_range].
+    _check_float(reconstructions, "reconstructions", data_range=None)
     if images.shape != reconstructions.shape:
         raise ValueError(
             f"images and reconstructions must have the same shape, but have "
@@ -166,10 +166,22 @@ def _check_pair(images, reconstructions):
     return images.astype(np.float64), reconstructions.astype(np.float64)
 
 
-def _check_float(array, name):
+def _check_float(array, name, data_range=1.0):
     if not np.issubdtype(array.dtype, np.floating):
         raise ValueError(
             f"{name} has dtype {array.dtype}, but these measures expect "
             f"floating point values in [0, 1]. Convert 8-bit images with "
             f"{name}.astype('float32') / 255."
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); pass at least one image.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values; check the model's output.")
+    if data_range is None:
+        return
+    low, high = float(array.min()), float(array.max())
+    if low < 0.0 or high > data_range:
+        raise ValueError(
+            f"{name} has values from {low:g} to {high:g}, outside [0, {data_range:g}]. "
+            f"Scale 8-bit images with / 255, or pass data_range=255 for values in [0, 255]."
         )

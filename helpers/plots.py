@@ -4,6 +4,7 @@ Every ``show_*`` helper draws one figure, shows it with ``plt.show()`` and
 closes it, so an executed notebook keeps the picture but no figure repr.
 """
 
+import io
 import math
 from pathlib import Path
 
@@ -425,8 +426,8 @@ def show_interpolation_strip(images, mixes, name_a="A", name_b="B", path=None):
     save_and_show(fig, path)
 
 
-def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=None, path=None):
-    """Show one Pokémon's nearest neighbours in latent space above those in pixel space.
+def draw_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=None):
+    """Draw one Pokémon's nearest neighbours in latent space above those in pixel space.
 
     Parameters
     ----------
@@ -436,8 +437,12 @@ def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours
     latent_neighbours, pixel_neighbours : (indices, distances)
         As returned by ``helpers.latent.nearest_neighbours``; both with k items.
     names : list of str, optional
-    path : str or Path, optional
-        Where to save the figure as PNG.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The open figure; ``show_neighbour_comparison`` shows it and
+        ``figure_to_png`` turns it into PNG bytes for a widget.
     """
     k = len(latent_neighbours[0])
     fig, axes = plt.subplots(2, k + 1, figsize=(1.4 * (k + 1), 3.6), squeeze=False)
@@ -450,4 +455,23 @@ def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours
             neighbour_title = names[neighbour] if names is not None else None
             draw_image(axis, images[neighbour], title=neighbour_title, xlabel=f"distance {distance:.1f}")
     fig.tight_layout()
+    return fig
+
+
+def show_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=None, path=None):
+    """Show the figure of ``draw_neighbour_comparison``, saved as PNG when ``path`` is given."""
+    fig = draw_neighbour_comparison(images, index, latent_neighbours, pixel_neighbours, names=names)
     save_and_show(fig, path)
+
+
+def figure_to_png(fig, dpi=100):
+    """Render a figure to PNG bytes and close it.
+
+    Widgets show these bytes in an ``ipywidgets.Image``. Drawing into an
+    ``ipywidgets.Output`` instead made headless notebook runs (nbconvert)
+    hang now and then while waiting for the widget's messages.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

@@ -113,13 +113,17 @@ def train(
     Raises
     ------
     ValueError
-        If the images are not floating point in [0, 1] or do not match the
-        model's input shape, or if ``run_dir`` contains a run with other
-        settings.
+        If ``epochs`` or ``batch_size`` is below 1, the images are not
+        floating point in [0, 1] or do not match the model's input shape,
+        or ``run_dir`` contains a run with other settings.
     FloatingPointError
         If the loss becomes NaN or infinite. The message names the epoch.
     """
     epochs = settings.num_epochs() if epochs is None else int(epochs)
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}.")
+    if int(batch_size) < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}; the original uses 32.")
     run_dir = Path(run_dir) if run_dir is not None else settings.default_run_dir()
     input_shape = tuple(model.input_shape[1:])
     check_images(x_train, "x_train", input_shape)
@@ -641,7 +645,8 @@ def load_model(path, compile=True):
     Raises
     ------
     ValueError
-        If ``path`` does not end in ``.keras``, ``.h5`` or ``.hdf5``.
+        If ``path`` does not end in ``.keras``, ``.h5`` or ``.hdf5``, or the
+        file is damaged or not a Keras model.
     FileNotFoundError
         If there is no file at ``path``.
     """
@@ -652,7 +657,16 @@ def load_model(path, compile=True):
             f"No model file at {path}. Check the path, or train and save a "
             f"model there first."
         )
-    return keras.models.load_model(path, compile=compile)
+    try:
+        return keras.models.load_model(path, compile=compile)
+    except (OSError, ValueError) as error:
+        # Keras reports a damaged .keras file as "File not found", and h5py
+        # names no file at all, so say plainly which file failed.
+        raise ValueError(
+            f"Could not load the model file {path}: it is damaged or not a Keras "
+            f"model ({error}). Save the model again, or restore the file, e.g. "
+            f"with `git checkout -- {path}` for the shipped model."
+        ) from error
 
 
 def _check_model_extension(path):

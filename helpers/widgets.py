@@ -119,8 +119,8 @@ def interpolation_widget(encoder, decoder, images, names, index_a=0, index_b=1, 
 def neighbours_widget(images, codes, names, index=0, k=5):
     """Build a widget that compares latent and pixel nearest neighbours.
 
-    A Dropdown picks the Pokémon; an Output widget redraws
-    ``helpers.plots.show_neighbour_comparison`` for it.
+    A Dropdown picks the Pokémon; an Image widget shows the figure of
+    ``helpers.plots.draw_neighbour_comparison`` for it.
 
     Parameters
     ----------
@@ -137,7 +137,7 @@ def neighbours_widget(images, codes, names, index=0, k=5):
     -------
     ipywidgets.VBox
         With the CSS class ``neighbours-widget`` and attributes ``dropdown``
-        and ``output``.
+        and ``picture``.
 
     Raises
     ------
@@ -151,18 +151,17 @@ def neighbours_widget(images, codes, names, index=0, k=5):
         )
     options = [(name, i) for i, name in enumerate(names)]
     dropdown = ipywidgets.Dropdown(options=options, value=index, description="Pokémon")
-    output = ipywidgets.Output()
+    picture = ipywidgets.Image(format="png")
 
     def update(change=None):
         latent, pixel = latent_and_pixel_neighbours(images, codes, dropdown.value, k)
-        output.clear_output(wait=True)
-        with output:
-            plots.show_neighbour_comparison(images, dropdown.value, latent, pixel, names=names)
+        fig = plots.draw_neighbour_comparison(images, dropdown.value, latent, pixel, names=names)
+        picture.value = plots.figure_to_png(fig)
 
     dropdown.observe(update, names="value")
     update()
 
-    widget = ipywidgets.VBox([dropdown, output])
+    widget = ipywidgets.VBox([dropdown, picture])
     widget.add_class("neighbours-widget")
-    widget.dropdown, widget.output = dropdown, output
+    widget.dropdown, widget.picture = dropdown, picture
     return widget

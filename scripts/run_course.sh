@@ -3,7 +3,7 @@
 #
 # Usage, from anywhere:
 #     bash scripts/run_course.sh                          # the full course
-#     POKEMON_AE_FAST=1 bash scripts/run_course.sh        # a quick try, a few minutes
+#     POKEMON_AE_FAST=1 bash scripts/run_course.sh        # a quick try, about a minute once set up
 #     bash scripts/run_course.sh notebooks/03_training.ipynb   # only the named notebooks
 #
 # Creates .venv with the pinned dependencies and the helpers (see
@@ -17,6 +17,12 @@
 # images instead.
 set -euo pipefail
 
+# The notebooks run with notebooks/ as their working directory, so a relative
+# output folder is made absolute here, relative to where the script was run.
+if [[ -n "${POKEMON_AE_OUTPUT_DIR:-}" && "$POKEMON_AE_OUTPUT_DIR" != /* ]]; then
+    export POKEMON_AE_OUTPUT_DIR="$PWD/$POKEMON_AE_OUTPUT_DIR"
+fi
+
 source "$(dirname "${BASH_SOURCE[0]}")/setup_venv.sh"
 cd "$REPO_ROOT"
 
@@ -29,7 +35,8 @@ else
     notebooks=(notebooks/0*.ipynb)
 fi
 
-if [[ "${POKEMON_AE_FAST:-}" =~ ^(1|true|yes)$ ]]; then
+# Ask the helpers, so that the script and the notebooks read the variable alike.
+if "$VENV_PYTHON" -c "import sys; from helpers.settings import is_fast_mode; sys.exit(not is_fast_mode())"; then
     echo "Fast mode (POKEMON_AE_FAST=$POKEMON_AE_FAST): short training on a subset of the images"
 else
     echo "Full mode: trains for 200 epochs. For a quick try run: POKEMON_AE_FAST=1 bash scripts/run_course.sh"
@@ -42,10 +49,12 @@ for notebook in "${notebooks[@]}"; do
     fi
     echo "Running $notebook"
     start=$SECONDS
-    # timeout=-1 disables nbconvert's per-cell time limit, because the
-    # training cell of the full course runs for many minutes on a CPU.
+    # Each cell may run for up to 4 hours, because the training cell of the
+    # full course takes 12 to 15 minutes on 2 CPU cores and much longer on a
+    # slow laptop. The limit is finite so that a stuck kernel ends in an error
+    # rather than a run that never finishes.
     jupyter nbconvert --to notebook --execute \
-        --ExecutePreprocessor.timeout=-1 \
+        --ExecutePreprocessor.timeout=14400 \
         --output-dir "$output_dir" "$notebook"
     echo "Finished $notebook in $((SECONDS - start)) s"
 done

@@ -13,8 +13,9 @@
 #
 # Fast mode (POKEMON_AE_FAST=1) keeps training short. The tests write into a
 # temporary folder rather than outputs/, so they never resume a training run
-# left from earlier and never touch a learner's results. The exit status is
-# pytest's.
+# left from earlier and never touch a learner's results. The one exception is
+# the browser test's screenshot, kept in outputs/test-artifacts/ so that it
+# can be looked at after the run. The exit status is pytest's.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/setup_venv.sh"

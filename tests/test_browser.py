@@ -327,7 +327,7 @@ def test_interpolation_widget_in_jupyterlab(jupyterlab):
             assert "Error displaying widget" not in output_text
             assert "model not found" not in output_text
             assert readout.first.inner_text().strip() == "1.00"
-            # The neighbours widget draws its figure into an Output widget.
+            # The neighbours widget shows its figure in an Image widget.
             assert page.locator(".neighbours-widget img").count() >= 1
             assert blend_after != blend_before
             # At mix 1 the blend is B's code alone, so it shows B's reconstruction.

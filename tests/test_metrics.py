@@ -159,7 +159,7 @@ def test_uint8_images_raise():
 
 
 def test_bce_floor_out_of_range_raises():
-    with pytest.raises(ValueError, match="from 0.0 to 255.0"):
+    with pytest.raises(ValueError, match="from 0 to 255, outside"):
         bce_floor(np.array([0.0, 255.0]))
 
 
@@ -171,3 +171,15 @@ def test_shape_mismatch_raises():
 def test_wrong_rank_raises():
     with pytest.raises(ValueError, match="shape \\(8, 8\\)"):
         psnr(np.zeros((8, 8)), np.zeros((8, 8)))
+
+
+def test_metrics_reject_out_of_range_values():
+    images = np.full((1, 8, 8, 3), 0.5, dtype=np.float32)
+
+    with pytest.raises(ValueError, match="from 127.5 to 127.5, outside \\[0, 1\\]"):
+        psnr(images * 255, images * 255)
+    with pytest.raises(ValueError, match="NaN"):
+        ssim(images, np.full_like(images, np.nan))
+    with pytest.raises(ValueError, match="empty"):
+        bce_floor(np.zeros((0, 8, 8, 3), dtype=np.float32))
+    assert psnr(images * 255, images * 255 + 1, data_range=255.0)[0] == pytest.approx(48.13, abs=0.01)

@@ -326,9 +326,11 @@ def test_interpolation_widget_rejects_mismatched_names(autoencoder, images):
 
 def test_neighbours_widget_redraws_for_dropdown(monkeypatch, images):
     calls = []
-    monkeypatch.setattr(
-        plots, "show_neighbour_comparison", lambda images, index, latent, pixel, names: calls.append((index, latent, pixel))
-    )
+    def record_call(images, index, latent, pixel, names):
+        calls.append((index, latent, pixel))
+        return plt.figure()
+
+    monkeypatch.setattr(plots, "draw_neighbour_comparison", record_call)
     codes = np.arange(4, dtype=np.float32).reshape(4, 1, 1, 1)
 
     widget = widgets.neighbours_widget(images, codes, ["a", "b", "c", "d"], index=0, k=2)
@@ -340,6 +342,8 @@ def test_neighbours_widget_redraws_for_dropdown(monkeypatch, images):
     np.testing.assert_allclose(latent_distances, [1.0, 2.0])
     pixel_indices, _ = calls[1][2]
     assert pixel_indices.tolist() == latent.nearest_neighbours(images, 3, 2)[0].tolist()
+    assert bytes(widget.picture.value).startswith(b"\x89PNG")
+    assert plt.get_fignums() == []
 
 
 # --- figure helpers -----------------------------------------------------------------

@@ -442,3 +442,26 @@ def test_unknown_extension_raises(tmp_path, file_name):
 def test_missing_file_raises(tmp_path):
     with pytest.raises(FileNotFoundError, match="No model file at .*missing.keras"):
         load_model(tmp_path / "missing.keras")
+
+
+def test_load_model_damaged_file_names_it(tmp_path):
+    damaged = tmp_path / "damaged.keras"
+    damaged.write_bytes(b"not a zip archive")
+    text_as_h5 = tmp_path / "notes.h5"
+    text_as_h5.write_text("just text")
+
+    with pytest.raises(ValueError, match="damaged.keras: it is damaged or not a Keras model"):
+        load_model(damaged)
+    with pytest.raises(ValueError, match="notes.h5: it is damaged or not a Keras model"):
+        load_model(text_as_h5)
+
+
+def test_train_rejects_zero_epochs_and_batch_size(tmp_path):
+    model = build_autoencoder(input_shape=(16, 16, 3))
+    images = np.full((4, 16, 16, 3), 0.5, dtype=np.float32)
+
+    with pytest.raises(ValueError, match="epochs must be at least 1, got 0"):
+        train(model, images, images, epochs=0, run_dir=tmp_path / "zero-epochs")
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
+        train(model, images, images, epochs=1, batch_size=0, run_dir=tmp_path / "zero-batch")
+    assert not (tmp_path / "zero-epochs").exists()
