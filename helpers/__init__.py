@@ -1,6 +1,6 @@
 """Shared code for the Pokémon autoencoder course.
 
-Each module holds one concern, and the notebooks import from them rather than
+Each module covers one concern, and the notebooks import from them rather than
 repeating their code:
 
 - ``helpers.settings``: where the bundled data, the pretrained model and the

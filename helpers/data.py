@@ -18,9 +18,7 @@ that colour, and resize with ``cv2.INTER_AREA`` as the original script does.
 """
 
 import hashlib
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import cv2
 import numpy as np
 
 from helpers import settings
-from helpers.settings import display_path
+from helpers.settings import display_path, replace_on_success
 
 # Extensions of the formats OpenCV decodes. A file with another extension
 # is still listed when its first bytes show an image format.
@@ -633,23 +631,15 @@ def write_cache(cache_path, key, images, names, skipped):
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     skipped_names = [name for name, _ in skipped]
     skipped_reasons = [reason for _, reason in skipped]
-    handle, temporary_name = tempfile.mkstemp(
-        prefix=cache_path.stem + "-", suffix=".tmp", dir=cache_path.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(
-                file,
-                key=np.array(key),
-                images=images,
-                names=np.array(names, dtype=str),
-                skipped_names=np.array(skipped_names, dtype=str),
-                skipped_reasons=np.array(skipped_reasons, dtype=str),
-            )
-        os.replace(temporary_name, cache_path)
-    except BaseException:
-        Path(temporary_name).unlink(missing_ok=True)
-        raise
+    with replace_on_success(cache_path) as temporary:
+        np.savez(
+            temporary,
+            key=np.array(key),
+            images=images,
+            names=np.array(names, dtype=str),
+            skipped_names=np.array(skipped_names, dtype=str),
+            skipped_reasons=np.array(skipped_reasons, dtype=str),
+        )
 
 
 def decode_all(paths, contents, size, background, skip_invalid):
@@ -758,9 +748,9 @@ def load_dataset(
 
     # Every file is read once: its bytes feed both the cache key and, on a
     # cache miss, the decoder.
-    # NOTE: all files are held in memory at once, which suits folders of small
-    # sprites (9 MB for the bundled set) but not thousands of camera photos;
-    # shrink such images before loading them.
+    # NOTE: all files are held in memory at once. That suits folders of small
+    # sprites (9 MB for the bundled set) but not thousands of camera photos,
+    # so shrink such images before loading them.
     contents = [read_bytes(path).tobytes() for path in paths]
     names = [path.name for path in paths]
     key = compute_cache_key(names, contents, size, background, skip_invalid)

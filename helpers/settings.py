@@ -4,6 +4,7 @@ The helpers are installed in editable mode (``pip install -e .``), so this
 file sits inside the repository and the bundled data can be found next to it.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -65,11 +66,33 @@ def image_limit():
     return FAST_IMAGE_LIMIT if is_fast_mode() else None
 
 
-def default_run_dir(name="autoencoder"):
+def default_run_dir(name="autoencoder", fast=None):
     """Return the folder a training run writes to, under OUTPUT_DIR/runs.
 
     Fast-mode runs get their own folder, so a quick test run never resumes
-    from, or overwrites, a learner's full training run.
+    from, or overwrites, a learner's full training run. ``fast`` picks the
+    folder of one mode explicitly; by default it follows ``is_fast_mode()``.
     """
-    suffix = "-fast" if is_fast_mode() else ""
+    if fast is None:
+        fast = is_fast_mode()
+    suffix = "-fast" if fast else ""
     return OUTPUT_DIR / "runs" / f"{name}{suffix}"
+
+
+@contextlib.contextmanager
+def replace_on_success(path):
+    """Yield a temporary path next to ``path`` that replaces ``path`` at the end.
+
+    Writers use it so that an interrupted or failed write never destroys the
+    previous file. The temporary file keeps the extension, which Keras and
+    NumPy need to pick the format. If the block raises, the temporary file
+    is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -24,11 +24,9 @@ run directory. The full run is the default.
 a failed save never destroys the file it was going to replace.
 """
 
-import contextlib
 import csv
 import json
 import math
-import os
 import time
 from pathlib import Path
 
@@ -38,7 +36,7 @@ import tensorflow as tf
 from keras import ops
 
 from helpers import settings
-from helpers.settings import display_path
+from helpers.settings import display_path, replace_on_success
 
 CSV_LOG_NAME = "training_log.csv"
 TENSORBOARD_DIR_NAME = "tensorboard"
@@ -559,9 +557,7 @@ def choose_trained_model(run_dir=None, pretrained_path=None, full_epochs=None):
         If neither a finished run nor the pretrained model exists.
     """
     if run_dir is None:
-        # settings.default_run_dir() in full mode; spelt out because in fast
-        # mode that function returns the fast run's folder.
-        run_dir = settings.OUTPUT_DIR / "runs" / "autoencoder"
+        run_dir = settings.default_run_dir(fast=False)
     run_dir = Path(run_dir)
     pretrained_path = Path(pretrained_path or settings.PRETRAINED_MODEL_PATH)
     full_epochs = full_epochs or settings.FULL_EPOCHS
@@ -623,7 +619,7 @@ def save_model(model, path, include_optimizer=True):
         # but has never been compiled, so it carries no optimizer.
         model = keras.Model(model.inputs, model.outputs, name=model.name)
 
-    with _replace_on_success(path) as temporary:
+    with replace_on_success(path) as temporary:
         model.save(temporary)
 
 
@@ -661,7 +657,7 @@ def load_model(path, compile=True):
         return keras.models.load_model(path, compile=compile)
     except (OSError, ValueError) as error:
         # Keras reports a damaged .keras file as "File not found", and h5py
-        # names no file at all, so say plainly which file failed.
+        # names no file at all, so the message names the file that failed.
         raise ValueError(
             f"Could not load the model file {path}: it is damaged or not a Keras "
             f"model ({error}). Save the model again, or restore the file, e.g. "
@@ -706,22 +702,5 @@ def _trim_csv_log(path, num_epochs):
 
 
 def _write_text_atomically(path, text):
-    with _replace_on_success(path) as temporary:
+    with replace_on_success(path) as temporary:
         temporary.write_text(text)
-
-
-@contextlib.contextmanager
-def _replace_on_success(path):
-    """Yield a temporary path in ``path``'s folder that replaces ``path`` at the end.
-
-    The temporary file keeps the extension, which Keras needs to pick the
-    format. If the block raises, the temporary file is removed and ``path``
-    is left as it was.
-    """
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -44,7 +44,11 @@ def image_to_png(image, scale=3):
 
 
 def labelled_image(description, image):
-    """Return a VBox of a Label above an Image widget showing ``image``."""
+    """Build a Label above an Image widget showing ``image``.
+
+    Returns the VBox of both and the Image widget, which ``update`` callbacks
+    give new PNG bytes.
+    """
     picture = ipywidgets.Image(value=image_to_png(image), format="png")
     return ipywidgets.VBox([ipywidgets.Label(description), picture]), picture
 
