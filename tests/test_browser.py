@@ -251,13 +251,26 @@ def drag_slider_to_end(page, widget):
 def wait_for_kernel(url, token):
     """Wait until the server reports a started, idle kernel with a browser connected."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
+    kernels = []
+    last_error = None
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as response:
-            kernels = json.load(response)
-        if any(kernel["execution_state"] == "idle" and kernel["connections"] > 0 for kernel in kernels):
-            return
+        try:
+            with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as response:
+                kernels = json.load(response)
+        except urllib.error.HTTPError as error:
+            # On the first start in a new environment the server has answered
+            # 500 here while the kernel was still starting, so retry until the
+            # deadline rather than fail on one reply.
+            if error.code < 500:
+                raise
+            last_error = error
+        else:
+            if any(kernel["execution_state"] == "idle" and kernel["connections"] > 0 for kernel in kernels):
+                return
         time.sleep(0.5)
-    raise TimeoutError(f"No kernel became idle within {SERVER_START_TIMEOUT} s: {kernels}")
+    raise TimeoutError(
+        f"No kernel became idle within {SERVER_START_TIMEOUT} s: kernels {kernels}, last error {last_error}"
+    )
 
 
 def run_all_cells(page):
